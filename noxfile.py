@@ -1,0 +1,40 @@
+"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`.
+
+Each session installs the project into its own virtual environment from nothing, so these commands work
+the same on a fresh machine and in CI.
+"""
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest); extra arguments go to pytest, e.g. `nox -s tests -- -k cli`."""
+    session.install("-e", ".[dev]")
+    # pytest exits 5 when it collects no test; nox treats every code but 0 as a failure.
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ with `mkdocs build --strict`."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style with ruff."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def certify(session: nox.Session) -> None:
+    """Certify an implementation: `nox -s certify -- --impl reference --backend sqlite --out certificate`."""
+    session.install("-e", ".[conformance]")
+    session.run("djspecs", "certify", *session.posargs)

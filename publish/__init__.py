@@ -1,0 +1,1 @@
+"""djspecs.publish: see the issues that build it."""

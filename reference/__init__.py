@@ -1,0 +1,1 @@
+"""djspecs.reference: see the issues that build it."""
