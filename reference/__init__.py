@@ -1,1 +1,46 @@
-"""djspecs.reference: see the issues that build it."""
+"""The djspecs reference implementation of DataJoint Specs 2.0, usable as `import djspecs.reference as dj`.
+
+Backends: SQLite (the default, embedded), PostgreSQL and MySQL/MariaDB. Every SQL statement is built as
+a sqlglot expression tree and rendered for the backend's dialect.
+"""
+
+from . import errors
+from .connection import Connection
+from .errors import (
+    AccessError,
+    DataJointError,
+    DuplicateError,
+    IntegrityError,
+    LostConnectionError,
+    MissingTableError,
+    QueryError,
+    UnknownAttributeError,
+)
+from .query import Not
+from .schema import Schema
+from .settings import Config, config
+from .table import Computed, Imported, Lookup, Manual, Part, QueryExpression, Table
+
+__all__ = [
+    "AccessError",
+    "Computed",
+    "Config",
+    "Connection",
+    "DataJointError",
+    "DuplicateError",
+    "Imported",
+    "IntegrityError",
+    "Lookup",
+    "LostConnectionError",
+    "Manual",
+    "MissingTableError",
+    "Not",
+    "Part",
+    "QueryError",
+    "QueryExpression",
+    "Schema",
+    "Table",
+    "UnknownAttributeError",
+    "config",
+    "errors",
+]

@@ -1,0 +1,181 @@
+"""What every backend provides, and the behaviour the three share.
+
+A backend is a small subclass that fills in tables of differences (flags, the core-type table, the error-code
+map) and overrides a few methods. The rest of the implementation reads the flags and calls these methods;
+it never compares backend names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+
+from ..errors import DataJointError, DuplicateError, IntegrityError, LostConnectionError, QueryError
+from ..types import DeclaredType
+
+
+def identifier(name: str) -> exp.Identifier:
+    """Identifiers are always quoted by the renderer, so reserved words and odd names are safe (NAME-8)."""
+    return exp.to_identifier(name, quoted=True)
+
+
+class Backend:
+    name: ClassVar[str]
+    dialect: ClassVar[type[Dialect]]
+    DEFAULT_PORT: ClassVar[int | None] = None
+    MAX_TABLE_NAME: ClassVar[int] = 64
+    """NAME-4: the longest table name, tier prefix included."""
+    COMMENTS: ClassVar[str] = "inline"
+    """Where column and table comments go: `inline` in CREATE TABLE, `statements` (COMMENT ON), or `catalog`."""
+    INDEXES_INLINE: ClassVar[bool] = True
+    """Secondary indexes are declared inside CREATE TABLE (else as CREATE INDEX statements after it)."""
+    DROPS_TABLES_WITH_SCHEMA: ClassVar[bool] = True
+    """Dropping a schema drops its tables (else they are dropped one by one, children first)."""
+    ENUM_IS_NAMED_TYPE: ClassVar[bool] = False
+    """Enums are types created before the table (`enum_type`, `type_exists`) rather than column types."""
+    CORE_TYPES: ClassVar[Mapping[str, str]] = {}
+    """Core type name → the backend's column type; `{0}`, `{1}` take the declared parameters."""
+    ERRORS: ClassVar[Mapping[Any, type[DataJointError]]] = {}
+    """Driver error code → the spec's error class."""
+    TO_DRIVER: ClassVar[Mapping[str, Callable[[Any, DeclaredType], Any]]] = {}
+    """Core type name → how a normalized Python value becomes a driver parameter (identity when absent)."""
+    FROM_DRIVER: ClassVar[Mapping[str, Callable[[Any, DeclaredType], Any]]] = {}
+    """Core type name → how a fetched driver value becomes the core type's Python value."""
+
+    def __init__(self, settings: Mapping[str, Any]):
+        self.settings = settings
+
+    # --- connections -------------------------------------------------------------------------------
+
+    def connect(self) -> Any:
+        """A new DB-API connection in autocommit mode; transactions are opened explicitly."""
+        raise NotImplementedError
+
+    def server_version(self, connection: Any) -> str:
+        raise NotImplementedError
+
+    def error_code(self, error: Exception) -> Any:
+        """The code of a driver exception, the key of `ERRORS`."""
+        raise NotImplementedError
+
+    def is_disconnect(self, error: Exception) -> bool:
+        return False
+
+    def translate(self, error: Exception, context: str) -> DataJointError:
+        """A driver exception as the spec's error class; the driver's own text is kept in the message."""
+        if self.is_disconnect(error):
+            return LostConnectionError(f"Lost connection to the {self.name} server during {context}: {error}")
+        cls = self.ERRORS.get(self.error_code(error), QueryError)
+        hint = " (use skip_duplicates=True to ignore rows that exist)" if cls is DuplicateError else ""
+        rule = {DuplicateError: "DML-4", IntegrityError: "DML-6"}.get(cls)
+        return cls(f"{context}: {error}{hint}".strip(), rule=rule)
+
+    def to_driver(self, value: Any, declared: DeclaredType) -> Any:
+        convert = self.TO_DRIVER.get(declared.name) if declared.kind == "core" and value is not None else None
+        return convert(value, declared) if convert else value
+
+    def from_driver(self, value: Any, declared: DeclaredType) -> Any:
+        convert = self.FROM_DRIVER.get(declared.name) if declared.kind == "core" and value is not None else None
+        return convert(value, declared) if convert else value
+
+    # --- rendering ---------------------------------------------------------------------------------
+
+    def render(self, expression: exp.Expression) -> str:
+        return expression.sql(dialect=self.dialect)
+
+    def table(self, schema: str, table: str) -> exp.Table:
+        """NAME-6: the qualified table a DataJoint schema and table name denote."""
+        return exp.Table(this=identifier(table), db=identifier(schema))
+
+    def column_type(self, declared: DeclaredType) -> exp.DataType:
+        """The column type of a core type (TYPE-2) or a native type passed through (TYPE-5)."""
+        if declared.kind == "native":
+            return exp.DataType.build(declared.text, dialect=self.dialect)
+        template = self.CORE_TYPES[declared.name]
+        return exp.DataType.build(template.format(*declared.params), dialect=self.dialect)
+
+    def column_checks(self, column: exp.Expression, declared: DeclaredType) -> list[exp.Expression]:
+        """CHECK conditions that enforce a core type's domain where the column type alone does not."""
+        return []
+
+    def index_name(self, schema: str, table: str, attributes: tuple[str, ...]) -> str:
+        return f"idx_{table}_{'_'.join(attributes)}"[: self.MAX_TABLE_NAME]
+
+    def skip_duplicates(self, insert: exp.Insert, primary_key: list[str]) -> exp.Insert:
+        """DML-4: rows whose primary key exists are left as they are."""
+        keys = [exp.column(identifier(k)) for k in primary_key]
+        insert.set("conflict", exp.OnConflict(conflict_keys=keys, action=exp.var("DO NOTHING")))
+        return insert
+
+    # --- schemas -----------------------------------------------------------------------------------
+
+    def create_schema(self, schema: str) -> list[exp.Expression]:
+        return [exp.Create(kind="SCHEMA", this=exp.Table(db=identifier(schema)), exists=True)]
+
+    def drop_schema(self, schema: str) -> list[exp.Expression]:
+        return [exp.Drop(kind="SCHEMA", tables=[exp.Table(db=identifier(schema))], exists=True, cascade=True)]
+
+    # --- catalog: each query returns rows in the shapes documented here ----------------------------
+
+    # The defaults below follow the SQL standard's information_schema; backends override what differs.
+
+    def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
+        """One row when the schema exists."""
+        query = exp.select(exp.column("schema_name")).from_(_information_schema("schemata"))
+        return query.where(exp.column("schema_name").eq(exp.Placeholder())), [schema]
+
+    def table_names(self, schema: str) -> tuple[exp.Select, list]:
+        """Rows of (table name,) for every table of the schema."""
+        query = exp.select(exp.column("table_name")).from_(_information_schema("tables"))
+        return query.where(exp.column("table_schema").eq(exp.Placeholder())), [schema]
+
+    def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        """Rows of (name, SQL type, nullable, default, comment, in primary key), in column order."""
+        raise NotImplementedError
+
+    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        """Rows of (constraint, column, parent schema, parent table, parent column), grouped by constraint in key order."""
+        kcu, rc, pk = (exp.to_identifier(alias) for alias in ("kcu", "rc", "pk"))
+
+        def col(alias: exp.Identifier, name: str) -> exp.Column:
+            return exp.column(name, table=alias)
+
+        query = (
+            exp.select(
+                col(kcu, "constraint_name"),
+                col(kcu, "column_name"),
+                col(pk, "table_schema"),
+                col(pk, "table_name"),
+                col(pk, "column_name"),
+            )
+            .from_(_information_schema("key_column_usage").as_(kcu))
+            .join(
+                _information_schema("referential_constraints").as_(rc),
+                on=exp.and_(
+                    col(rc, "constraint_schema").eq(col(kcu, "constraint_schema")),
+                    col(rc, "constraint_name").eq(col(kcu, "constraint_name")),
+                ),
+            )
+            .join(
+                _information_schema("key_column_usage").as_(pk),
+                on=exp.and_(
+                    col(pk, "constraint_schema").eq(col(rc, "unique_constraint_schema")),
+                    col(pk, "constraint_name").eq(col(rc, "unique_constraint_name")),
+                    col(pk, "ordinal_position").eq(col(kcu, "position_in_unique_constraint")),
+                ),
+            )
+            .where(col(kcu, "table_schema").eq(exp.Placeholder()), col(kcu, "table_name").eq(exp.Placeholder()))
+            .order_by(col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
+        )
+        return query, [schema, table]
+
+    def parent_table(self, row: tuple) -> tuple[str, str]:
+        """(schema, table) of the parent in a row of `foreign_keys`."""
+        return row[2], row[3]
+
+
+def _information_schema(view: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(view), db=exp.to_identifier("information_schema"))

@@ -1,0 +1,167 @@
+"""MySQL 8 and MariaDB 10.11+ through PyMySQL. A DataJoint schema is a MySQL database (PIPE-3)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.dialects.mysql import MySQL
+
+from ..errors import (
+    AccessError,
+    DuplicateError,
+    IntegrityError,
+    MissingAttributeError,
+    MissingTableError,
+    QuerySyntaxError,
+)
+from .base import Backend, identifier
+
+# TYPE-7 and strict value checks: out-of-range or too-long values are errors, never silently clipped.
+SQL_MODE = "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
+
+class PyMySQLDialect(MySQL):
+    """MySQL as sqlglot renders it, with PyMySQL's `%s` placeholders instead of `?`."""
+
+    class Generator(MySQL.Generator):
+        def placeholder_sql(self, expression: exp.Placeholder) -> str:
+            return "%s"
+
+
+class MySQLBackend(Backend):
+    name = "mysql"
+    dialect = PyMySQLDialect
+    DEFAULT_PORT = 3306
+    MAX_TABLE_NAME = 64
+    COMMENTS = "inline"
+    INDEXES_INLINE = True
+    CORE_TYPES = {
+        "int8": "TINYINT",
+        "int16": "SMALLINT",
+        "int32": "INT",
+        "int64": "BIGINT",
+        "float32": "FLOAT",
+        "float64": "DOUBLE",
+        "bool": "TINYINT",
+        "decimal": "DECIMAL({0}, {1})",
+        "char": "CHAR({0})",
+        "varchar": "VARCHAR({0})",
+        "date": "DATE",
+        "datetime": "DATETIME",
+        "json": "JSON",
+        "uuid": "BINARY(16)",
+        "bytes": "LONGBLOB",
+    }
+    TO_DRIVER = {"bool": lambda v, t: int(v), "uuid": lambda v, t: v.bytes, "json": lambda v, t: json.dumps(v)}
+    FROM_DRIVER = {
+        "bool": lambda v, t: bool(v),
+        "uuid": lambda v, t: uuid.UUID(bytes=v),
+        "json": lambda v, t: json.loads(v),
+    }
+    ERRORS = {
+        1062: DuplicateError,
+        1451: IntegrityError,
+        1452: IntegrityError,
+        1048: MissingAttributeError,
+        1364: MissingAttributeError,
+        1146: MissingTableError,
+        1044: AccessError,
+        1045: AccessError,
+        1142: AccessError,
+        1064: QuerySyntaxError,
+    }
+
+    def connect(self) -> Any:
+        import pymysql
+
+        s = self.settings
+        return pymysql.connect(
+            host=s["database.host"],
+            port=s["database.port"] or self.DEFAULT_PORT,
+            user=s["database.user"] or "root",
+            password=s["database.password"] or "",
+            charset="utf8mb4",
+            sql_mode=SQL_MODE,
+            autocommit=True,
+            ssl={"ssl": True} if s["database.use_tls"] else None,
+        )
+
+    def server_version(self, connection: Any) -> str:
+        return connection.get_server_info()
+
+    def error_code(self, error: Exception) -> Any:
+        return error.args[0] if error.args and isinstance(error.args[0], int) else None
+
+    def is_disconnect(self, error: Exception) -> bool:
+        return self.error_code(error) in (2006, 2013, 2014, 2055, 1927)
+
+    def column_type(self, declared):
+        if declared.kind == "core" and declared.name == "enum":
+            values = ", ".join(exp.Literal.string(v).sql(dialect=self.dialect) for v in declared.params)
+            return exp.DataType.build(f"ENUM({values})", dialect=self.dialect)
+        if declared.kind == "core" and declared.name == "datetime" and declared.params:
+            return exp.DataType.build(f"DATETIME({declared.params[0]})", dialect=self.dialect)
+        return super().column_type(declared)
+
+    def skip_duplicates(self, insert: exp.Insert, primary_key: list[str]) -> exp.Insert:
+        """DML-4: MySQL has no ON CONFLICT; a no-op update of the first key column keeps the existing row."""
+        key = exp.column(identifier(primary_key[0]))
+        insert.set(
+            "conflict", exp.OnConflict(duplicate=True, expressions=[key.eq(key.copy())], action=exp.var("UPDATE"))
+        )
+        return insert
+
+    def create_schema(self, schema: str) -> list[exp.Expression]:
+        """TYPE-7: UTF-8 with a binary, case-sensitive collation, set on the database."""
+        properties = exp.Properties(
+            expressions=[
+                exp.CharacterSetProperty(this=exp.var("utf8mb4"), default=True),
+                exp.CollateProperty(this=exp.var("utf8mb4_bin"), default=True),
+            ]
+        )
+        return [
+            exp.Create(kind="DATABASE", this=exp.Table(this=identifier(schema)), exists=True, properties=properties)
+        ]
+
+    def drop_schema(self, schema: str) -> list[exp.Expression]:
+        return [exp.Drop(kind="DATABASE", tables=[exp.Table(this=identifier(schema))], exists=True)]
+
+    def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        query = (
+            exp.select(
+                exp.column("column_name"),
+                exp.column("column_type"),
+                exp.column("is_nullable").eq(exp.Literal.string("YES")),
+                exp.column("column_default"),
+                exp.column("column_comment"),
+                exp.column("column_key").eq(exp.Literal.string("PRI")),
+            )
+            .from_(exp.Table(this=exp.to_identifier("columns"), db=exp.to_identifier("information_schema")))
+            .where(exp.column("table_schema").eq(exp.Placeholder()), exp.column("table_name").eq(exp.Placeholder()))
+            .order_by(exp.column("ordinal_position"))
+        )
+        return query, [schema, table]
+
+    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        """MySQL's key_column_usage names the referenced table and column itself."""
+        names = (
+            "constraint_name",
+            "column_name",
+            "referenced_table_schema",
+            "referenced_table_name",
+            "referenced_column_name",
+        )
+        query = (
+            exp.select(*(exp.column(n) for n in names))
+            .from_(exp.Table(this=exp.to_identifier("key_column_usage"), db=exp.to_identifier("information_schema")))
+            .where(
+                exp.column("table_schema").eq(exp.Placeholder()),
+                exp.column("table_name").eq(exp.Placeholder()),
+                exp.column("referenced_table_name").is_(exp.null()).not_(),
+            )
+            .order_by(exp.column("constraint_name"), exp.column("ordinal_position"))
+        )
+        return query, [schema, table]

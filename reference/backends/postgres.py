@@ -1,0 +1,169 @@
+"""PostgreSQL 15+ through psycopg 3. A DataJoint schema is a PostgreSQL schema (PIPE-3)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+
+from ..errors import (
+    AccessError,
+    DuplicateError,
+    IntegrityError,
+    MissingAttributeError,
+    MissingTableError,
+    QuerySyntaxError,
+)
+from ..types import DeclaredType
+from .base import Backend, identifier
+
+
+def _jsonb(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+class PostgresBackend(Backend):
+    name = "postgresql"
+    dialect = Postgres
+    DEFAULT_PORT = 5432
+    MAX_TABLE_NAME = 63
+    COMMENTS = "statements"
+    ENUM_IS_NAMED_TYPE = True
+    INDEXES_INLINE = False
+    CORE_TYPES = {
+        "int8": "SMALLINT",
+        "int16": "SMALLINT",
+        "int32": "INTEGER",
+        "int64": "BIGINT",
+        "float32": "REAL",
+        "float64": "DOUBLE PRECISION",
+        "bool": "BOOLEAN",
+        "decimal": "NUMERIC({0}, {1})",
+        "char": "CHAR({0})",
+        "varchar": "VARCHAR({0})",
+        "date": "DATE",
+        "datetime": "TIMESTAMP",
+        "json": "JSONB",
+        "uuid": "UUID",
+        "bytes": "BYTEA",
+    }
+    TO_DRIVER = {"json": lambda v, t: _jsonb(v)}
+    FROM_DRIVER = {"bytes": lambda v, t: bytes(v)}
+    ERRORS = {
+        "23505": DuplicateError,
+        "23503": IntegrityError,
+        "23502": MissingAttributeError,
+        "42P01": MissingTableError,
+        "42501": AccessError,
+        "42601": QuerySyntaxError,
+    }
+
+    def connect(self) -> Any:
+        import psycopg
+
+        s = self.settings
+        return psycopg.connect(
+            host=s["database.host"],
+            port=s["database.port"] or self.DEFAULT_PORT,
+            user=s["database.user"] or "postgres",
+            password=s["database.password"] or None,
+            dbname=s["database.name"] or "postgres",
+            sslmode="prefer" if s["database.use_tls"] else "disable",
+            autocommit=True,
+        )
+
+    def server_version(self, connection: Any) -> str:
+        return connection.info.parameter_status("server_version") or ""
+
+    def error_code(self, error: Exception) -> Any:
+        return getattr(error, "sqlstate", None)
+
+    def is_disconnect(self, error: Exception) -> bool:
+        import psycopg
+
+        return isinstance(error, psycopg.OperationalError) and error.sqlstate in (None, "57P01", "08006", "08003")
+
+    def column_type(self, declared: DeclaredType) -> exp.DataType:
+        if declared.kind == "core" and declared.name == "datetime" and declared.params:
+            return exp.DataType.build(f"TIMESTAMP({declared.params[0]})", dialect=self.dialect)
+        return super().column_type(declared)
+
+    def enum_type_name(self, values: tuple[str, ...]) -> str:
+        """TYPE-2: enums are named types `enum_<8 hex of md5 of the sorted values joined by _>`."""
+        return "enum_" + hashlib.md5("_".join(sorted(values)).encode()).hexdigest()[:8]
+
+    def enum_type(self, schema: str, declared: DeclaredType) -> tuple[exp.DataType, exp.Expression]:
+        """The column type of an enum and the statement that creates its named type."""
+        name = exp.Table(this=identifier(self.enum_type_name(declared.params)), db=identifier(schema))
+        create = exp.Create(
+            kind="TYPE",
+            this=name,
+            expression=exp.DataType(
+                this=exp.DataType.Type.ENUM, expressions=[exp.Literal.string(v) for v in declared.params]
+            ),
+        )
+        return exp.DataType.build(name.sql(dialect=self.dialect), dialect=self.dialect, udt=True), create
+
+    def type_exists(self, connection: Any, schema: str, declared: DeclaredType) -> bool:
+        t, n = exp.to_identifier("t"), exp.to_identifier("n")
+        query = (
+            exp.select(exp.Literal.number(1))
+            .from_(exp.Table(this=exp.to_identifier("pg_type")).as_(t))
+            .join(
+                exp.Table(this=exp.to_identifier("pg_namespace")).as_(n),
+                on=exp.column("oid", table=n).eq(exp.column("typnamespace", table=t)),
+            )
+            .where(
+                exp.column("nspname", table=n).eq(exp.Placeholder()),
+                exp.column("typname", table=t).eq(exp.Placeholder()),
+            )
+        )
+        return bool(connection.query(query, [schema, self.enum_type_name(declared.params)]))
+
+    def column_checks(self, column: exp.Expression, declared: DeclaredType) -> list[exp.Expression]:
+        if declared.name == "int8":  # SMALLINT holds more than int8's domain
+            return [exp.Between(this=column, low=exp.Literal.number(-128), high=exp.Literal.number(127))]
+        return []
+
+    def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        a, d, i = (exp.to_identifier(alias) for alias in ("a", "d", "i"))
+        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        in_key = exp.Exists(
+            this=exp.select(exp.Literal.number(1))
+            .from_(exp.Table(this=exp.to_identifier("pg_index")).as_(i))
+            .where(
+                exp.column("indrelid", table=i).eq(exp.column("attrelid", table=a)),
+                exp.column("indisprimary", table=i),
+                exp.column("attnum", table=a).eq(exp.Any(this=exp.Paren(this=exp.column("indkey", table=i)))),
+            )
+        )
+        query = (
+            exp.select(
+                exp.column("attname", table=a),
+                exp.func("format_type", exp.column("atttypid", table=a), exp.column("atttypmod", table=a)),
+                exp.not_(exp.column("attnotnull", table=a)),
+                exp.func("pg_get_expr", exp.column("adbin", table=d), exp.column("adrelid", table=d)),
+                exp.func("col_description", exp.column("attrelid", table=a), exp.column("attnum", table=a)),
+                in_key,
+            )
+            .from_(exp.Table(this=exp.to_identifier("pg_attribute")).as_(a))
+            .join(
+                exp.Table(this=exp.to_identifier("pg_attrdef")).as_(d),
+                join_type="left",
+                on=exp.and_(
+                    exp.column("adrelid", table=d).eq(exp.column("attrelid", table=a)),
+                    exp.column("adnum", table=d).eq(exp.column("attnum", table=a)),
+                ),
+            )
+            .where(
+                exp.column("attrelid", table=a).eq(relation),
+                exp.column("attnum", table=a) > exp.Literal.number(0),
+                exp.not_(exp.column("attisdropped", table=a)),
+            )
+            .order_by(exp.column("attnum", table=a))
+        )
+        return query, [self.table(schema, table).sql(dialect=self.dialect)]

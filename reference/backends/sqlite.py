@@ -1,0 +1,230 @@
+"""SQLite, the embedded backend that needs no server (Python's sqlite3 module).
+
+Backend decisions (recorded as BE rules): every DataJoint schema lives in one database file, and a table
+is named `"<schema>.<table>"`, so foreign keys between schemas stay enforced (SQLite enforces none across
+attached files); foreign-key enforcement is switched on for every connection; core types map to SQLite
+storage classes with CHECK constraints for their domains; comments go to a hidden catalog table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import sqlite3
+import uuid
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.dialects.sqlite import SQLite
+
+from ..errors import DuplicateError, IntegrityError, MissingAttributeError, QueryError
+from ..types import DeclaredType
+from .base import Backend, identifier
+
+_INTEGER_RANGES = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}  # bits of magnitude
+SCHEMA_SEPARATOR = "."
+SCHEMAS_TABLE = "~schemas"  # the DataJoint schemas this file holds
+CATALOG_TABLE = "~comments"  # table and column comments, which SQLite cannot store itself
+
+
+class SQLiteBackend(Backend):
+    name = "sqlite"
+    dialect = SQLite
+    MAX_TABLE_NAME = 64
+    COMMENTS = "catalog"
+    DROPS_TABLES_WITH_SCHEMA = False
+    INDEXES_INLINE = False
+    CORE_TYPES = {
+        **dict.fromkeys(("int8", "int16", "int32", "int64", "bool"), "INTEGER"),
+        "float32": "REAL",
+        "float64": "REAL",
+        "decimal": "REAL",
+        **dict.fromkeys(("char", "varchar", "enum", "date", "datetime", "json"), "TEXT"),
+        **dict.fromkeys(("uuid", "bytes"), "BLOB"),
+    }
+    TO_DRIVER = {
+        "bool": lambda v, t: int(v),
+        "uuid": lambda v, t: v.bytes,
+        "decimal": lambda v, t: float(v),
+        "date": lambda v, t: v.isoformat(),
+        "datetime": lambda v, t: v.isoformat(sep=" "),
+        "json": lambda v, t: json.dumps(v),
+    }
+    FROM_DRIVER = {
+        "bool": lambda v, t: bool(v),
+        "uuid": lambda v, t: uuid.UUID(bytes=v),
+        "decimal": lambda v, t: decimal.Decimal(repr(float(v))).quantize(decimal.Decimal(1).scaleb(-t.params[1])),
+        "date": lambda v, t: dt.date.fromisoformat(v),
+        "datetime": lambda v, t: dt.datetime.fromisoformat(v),
+        "json": lambda v, t: json.loads(v),
+    }
+    ERRORS = {
+        "SQLITE_CONSTRAINT_PRIMARYKEY": DuplicateError,
+        "SQLITE_CONSTRAINT_UNIQUE": DuplicateError,
+        "SQLITE_CONSTRAINT_FOREIGNKEY": IntegrityError,
+        "SQLITE_CONSTRAINT_TRIGGER": IntegrityError,  # ON DELETE RESTRICT is enforced by an internal trigger
+        "SQLITE_CONSTRAINT_NOTNULL": MissingAttributeError,
+        "SQLITE_CONSTRAINT_CHECK": QueryError,
+    }
+
+    def connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.settings["database.name"] or ":memory:", isolation_level=None)
+        connection.execute(self.render(exp.Pragma(this=exp.EQ(this=exp.var("foreign_keys"), expression=exp.var("ON")))))
+        for statement in self._catalog_tables():
+            connection.execute(self.render(statement))
+        return connection
+
+    def server_version(self, connection: Any) -> str:
+        return sqlite3.sqlite_version
+
+    def error_code(self, error: Exception) -> Any:
+        return getattr(error, "sqlite_errorname", None)
+
+    def table(self, schema: str, table: str) -> exp.Table:
+        return exp.Table(this=identifier(f"{schema}{SCHEMA_SEPARATOR}{table}"))
+
+    def column_type(self, declared: DeclaredType) -> exp.DataType:
+        if declared.kind == "native":
+            return super().column_type(declared)
+        return exp.DataType.build(self.CORE_TYPES[declared.name], dialect=self.dialect)
+
+    def column_checks(self, column: exp.Expression, declared: DeclaredType) -> list[exp.Expression]:
+        """The domain of each core type, enforced with CHECK since SQLite columns accept any value."""
+        name, params = declared.name, declared.params
+
+        def typeof_in(*kinds: str) -> exp.Expression:
+            return exp.func("typeof", column).isin(*(exp.Literal.string(k) for k in kinds))
+
+        if name in _INTEGER_RANGES:
+            bound = 2 ** _INTEGER_RANGES[name]
+            return [
+                typeof_in("integer"),
+                exp.Between(this=column, low=exp.Literal.number(-bound), high=exp.Literal.number(bound - 1)),
+            ]
+        if name == "bool":
+            return [column.isin(exp.Literal.number(0), exp.Literal.number(1))]
+        if name in ("float32", "float64", "decimal"):
+            return [typeof_in("real", "integer")]
+        if name in ("char", "varchar"):
+            return [typeof_in("text"), exp.func("length", column) <= exp.Literal.number(params[0])]
+        if name == "enum":
+            return [column.isin(*(exp.Literal.string(v) for v in params))]
+        if name == "date":
+            return [column.eq(exp.func("date", column))]
+        if name == "datetime":
+            return [exp.func("julianday", column).is_(exp.null()).not_()]
+        if name == "json":
+            return [exp.func("json_valid", column).eq(exp.Literal.number(1))]
+        if name == "uuid":
+            return [typeof_in("blob"), exp.func("length", column).eq(exp.Literal.number(16))]
+        if name == "bytes":
+            return [typeof_in("blob")]
+        return []
+
+    def _catalog_tables(self) -> list[exp.Create]:
+        """The two tables that stand in for what SQLite lacks: a list of schemas, and comments."""
+        text = exp.DataType.build("TEXT")
+        not_null = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+        schemas = [exp.ColumnDef(this=identifier("schema_name"), kind=text, constraints=not_null),
+                   exp.PrimaryKey(expressions=[identifier("schema_name")])]  # fmt: skip
+        comments = [
+            exp.ColumnDef(this=identifier(n), kind=text, constraints=not_null)
+            for n in ("table_name", "attribute_name", "comment")
+        ]
+        comments.append(exp.PrimaryKey(expressions=[identifier("table_name"), identifier("attribute_name")]))
+        return [
+            exp.Create(
+                kind="TABLE", exists=True, this=exp.Schema(this=exp.Table(this=identifier(name)), expressions=columns)
+            )
+            for name, columns in ((SCHEMAS_TABLE, schemas), (CATALOG_TABLE, comments))
+        ]
+
+    def create_schema(self, schema: str) -> list[exp.Expression]:
+        values = exp.Values(expressions=[exp.Tuple(expressions=[exp.Literal.string(schema)])])
+        register = exp.insert(values, exp.Table(this=identifier(SCHEMAS_TABLE)))
+        register.set("alternative", "IGNORE")
+        return [register]
+
+    def drop_schema(self, schema: str) -> list[exp.Expression]:
+        """Tables are dropped one by one by the caller; here the schema leaves the catalog."""
+        prefix = exp.Literal.string(f"{schema}{SCHEMA_SEPARATOR}")
+        starts = exp.func(
+            "substr", exp.column("table_name"), exp.Literal.number(1), exp.Literal.number(len(prefix.this))
+        )
+        return [
+            exp.delete(exp.Table(this=identifier(CATALOG_TABLE)), where=starts.eq(prefix)),
+            exp.delete(
+                exp.Table(this=identifier(SCHEMAS_TABLE)),
+                where=exp.column("schema_name").eq(exp.Literal.string(schema)),
+            ),
+        ]
+
+    def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
+        query = exp.select(exp.column("schema_name")).from_(exp.Table(this=identifier(SCHEMAS_TABLE)))
+        return query.where(exp.column("schema_name").eq(exp.Placeholder())), [schema]
+
+    def table_names(self, schema: str) -> tuple[exp.Select, list]:
+        prefix = f"{schema}{SCHEMA_SEPARATOR}"
+        name = exp.column("name")
+        query = (
+            exp.select(exp.func("substr", name, exp.Literal.number(len(prefix) + 1)))
+            .from_(exp.Table(this=exp.to_identifier("sqlite_master")))
+            .where(
+                exp.column("type").eq(exp.Literal.string("table")),
+                exp.func("substr", name, exp.Literal.number(1), exp.Literal.number(len(prefix))).eq(exp.Placeholder()),
+            )
+        )
+        return query, [prefix]
+
+    def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        c, m = exp.to_identifier("c"), exp.to_identifier("m")
+        info = exp.Table(this=exp.func("pragma_table_info", exp.Placeholder())).as_(c)
+        query = (
+            exp.select(
+                exp.column("name", table=c),
+                exp.column("type", table=c),
+                exp.not_(exp.column(identifier("notnull"), table=c)),
+                exp.column("dflt_value", table=c),
+                exp.column("comment", table=m),
+                exp.column("pk", table=c) > exp.Literal.number(0),
+            )
+            .from_(info)
+            .join(
+                exp.Table(this=identifier(CATALOG_TABLE)).as_(m),
+                join_type="left",
+                on=exp.and_(
+                    exp.column("table_name", table=m).eq(exp.Placeholder()),
+                    exp.column("attribute_name", table=m).eq(exp.column("name", table=c)),
+                ),
+            )
+            .order_by(exp.column("cid", table=c))
+        )
+        qualified = f"{schema}{SCHEMA_SEPARATOR}{table}"
+        return query, [qualified, qualified]
+
+    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        """Parent tables come back as `<schema>.<table>`; `split_table` takes them apart."""
+        query = (
+            exp.select(
+                *(exp.column(identifier(n)) for n in ("id", "from")),
+                exp.null(),
+                *(exp.column(identifier(n)) for n in ("table", "to")),
+            )
+            .from_(exp.Table(this=exp.func("pragma_foreign_key_list", exp.Placeholder())))
+            .order_by(exp.column("id"), exp.column("seq"))
+        )
+        return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]
+
+    def parent_table(self, row: tuple) -> tuple[str, str]:
+        schema, _, table = row[3].partition(SCHEMA_SEPARATOR)
+        return schema, table
+
+    def comment_rows(self, schema: str, table: str, comments: list[tuple[str, str]]) -> exp.Insert:
+        """Table and column comments into the catalog table; the table's own comment has attribute ''."""
+        qualified = exp.Literal.string(f"{schema}{SCHEMA_SEPARATOR}{table}")
+        rows = [exp.Tuple(expressions=[qualified, exp.Literal.string(a), exp.Literal.string(c)]) for a, c in comments]
+        return exp.insert(exp.Values(expressions=rows), exp.Table(this=identifier(CATALOG_TABLE)))
+
+    def index_name(self, schema: str, table: str, attributes: tuple[str, ...]) -> str:
+        return f"{schema}{SCHEMA_SEPARATOR}" + super().index_name(schema, table, attributes)

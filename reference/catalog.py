@@ -1,0 +1,129 @@
+"""Read what a database holds: schemas, tables, headings rebuilt from `:type:` comments, foreign keys, lineage.
+
+Works on any schema declared by this implementation or by DataJoint 2.x, so a schema can be opened
+without its code (API-4, TYPE-9).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from .backends.base import identifier
+from .connection import Connection
+from .heading import Attribute, Heading
+from .naming import HIDDEN_PREFIX, LINEAGE_TABLE
+from .types import DeclaredType, classify
+
+_TYPE_COMMENT = re.compile(r"^:(?P<type>[^:]+|<[^>]+>):(?P<comment>.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    parent_schema: str
+    parent_table: str
+    attributes: tuple[tuple[str, str], ...]  # (child attribute, parent attribute)
+
+
+def schema_exists(connection: Connection, schema: str) -> bool:
+    query, params = connection.backend.schema_exists(schema)
+    return bool(connection.query(query, params))
+
+
+def table_names(connection: Connection, schema: str, *, hidden: bool = False) -> list[str]:
+    query, params = connection.backend.table_names(schema)
+    names = sorted(row[0] for row in connection.query(query, params))
+    return names if hidden else [n for n in names if not n.startswith(HIDDEN_PREFIX)]
+
+
+def table_exists(connection: Connection, schema: str, table: str) -> bool:
+    return table in table_names(connection, schema, hidden=True)
+
+
+def _declared(sql_type: str, comment: str | None) -> tuple[DeclaredType, str]:
+    """TYPE-9: the declared type from the `:type:` comment; a column without one keeps its native type."""
+    match = _TYPE_COMMENT.match(comment or "")
+    if match:
+        return classify(match.group("type")), match.group("comment")
+    return DeclaredType(sql_type, "native", sql_type.lower()), comment or ""
+
+
+def heading(connection: Connection, schema: str, table: str, lineage: dict[str, str] | None = None) -> Heading:
+    query, params = connection.backend.columns(schema, table)
+    attributes = []
+    for name, sql_type, nullable, default, comment, in_key in connection.query(query, params):
+        declared, text = _declared(sql_type, comment)
+        attributes.append(
+            Attribute(
+                name,
+                declared,
+                bool(in_key),
+                nullable=bool(nullable) and not in_key,
+                default=default,
+                comment=text,
+                lineage=(lineage or {}).get(name),
+                hidden=name.startswith("_"),
+            )
+        )
+    key = [a for a in attributes if a.in_key]
+    return Heading(tuple(key + [a for a in attributes if not a.in_key]))
+
+
+def foreign_keys(connection: Connection, schema: str, table: str) -> list[ForeignKey]:
+    query, params = connection.backend.foreign_keys(schema, table)
+    grouped: dict[object, list[tuple]] = {}
+    for row in connection.query(query, params):
+        grouped.setdefault(row[0], []).append(row)
+    result = []
+    for rows in grouped.values():
+        parent_schema, parent = connection.backend.parent_table(rows[0])
+        result.append(ForeignKey(parent_schema or schema, parent, tuple((r[1], r[4]) for r in rows)))
+    return result
+
+
+# --- the ~lineage table (SYS-2, LIN-5) ---------------------------------------------------------------
+
+
+def lineage_table(connection: Connection, schema: str) -> exp.Create:
+    columns = [
+        exp.ColumnDef(
+            this=identifier(name),
+            kind=connection.backend.column_type(classify(kind)),
+            constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())],
+        )
+        for name, kind in (
+            ("table_name", "varchar(64)"),
+            ("attribute_name", "varchar(64)"),
+            ("lineage", "varchar(255)"),
+        )
+    ]
+    key = exp.PrimaryKey(expressions=[identifier("table_name"), identifier("attribute_name")])
+    table = connection.backend.table(schema, LINEAGE_TABLE)
+    return exp.Create(kind="TABLE", exists=True, this=exp.Schema(this=table, expressions=[*columns, key]))
+
+
+def lineage(connection: Connection, schema: str, table: str) -> dict[str, str]:
+    """LIN-1: attribute → lineage for one table; empty when the schema keeps no ~lineage table."""
+    if not table_exists(connection, schema, LINEAGE_TABLE):
+        return {}
+    query = (
+        exp.select(exp.column("attribute_name"), exp.column("lineage"))
+        .from_(connection.backend.table(schema, LINEAGE_TABLE))
+        .where(exp.column("table_name").eq(exp.Placeholder()))
+    )
+    return dict(connection.query(query, [table]))
+
+
+def write_lineage(connection: Connection, schema: str, table: str, heading: Heading) -> None:
+    """LIN-5: on declaration, the table's rows of ~lineage are replaced."""
+    target = connection.backend.table(schema, LINEAGE_TABLE)
+    connection.execute(exp.delete(target, where=exp.column("table_name").eq(exp.Placeholder())), [table])
+    rows = [(table, a.name, a.lineage) for a in heading if a.lineage]
+    if rows:
+        placeholders = exp.Tuple(expressions=[exp.Placeholder()] * 3)
+        insert = exp.insert(
+            exp.Values(expressions=[placeholders]), target, columns=["table_name", "attribute_name", "lineage"]
+        )
+        connection.execute_many(insert, rows)

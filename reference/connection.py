@@ -1,0 +1,94 @@
+"""A connection: one backend, one DB-API connection, statements as sqlglot trees, explicit transactions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlglot import exp
+
+from .backends import backend_for
+from .errors import DataJointError
+from .settings import Config, config
+
+log = logging.getLogger("djspecs.reference")
+
+
+class Connection:
+    """Runs statements for one backend. Values always travel as bound parameters."""
+
+    def __init__(self, settings: Mapping[str, Any] | None = None):
+        self.settings = Config(dict(settings)) if settings is not None else config
+        self.backend = backend_for(self.settings)
+        self._raw = None
+        self.in_transaction = False
+        self.statements = 0  # how many statements this connection ran; benchmarks compare it
+
+    def __repr__(self) -> str:
+        return f"Connection({self.backend.name})"
+
+    @property
+    def raw(self) -> Any:
+        if self._raw is None:
+            try:
+                self._raw = self.backend.connect()
+            except Exception as error:
+                raise DataJointError(f"Cannot connect to the {self.backend.name} server: {error}") from None
+        return self._raw
+
+    def server_version(self) -> str:
+        return self.backend.server_version(self.raw)
+
+    def render(self, statement: exp.Expression) -> str:
+        return self.backend.render(statement)
+
+    def execute(self, statement: exp.Expression, params: Sequence[Any] = (), *, context: str = "") -> Any:
+        """Run one statement and return the cursor; driver errors become the spec's errors."""
+        sql = self.render(statement)
+        log.debug("%s  %s", sql, params)
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
+        except Exception as error:
+            if self.backend.is_disconnect(error):
+                self._raw = None
+            raise self.backend.translate(error, context or sql) from None
+        self.statements += 1
+        return cursor
+
+    def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
+        sql = self.render(statement)
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(sql, [tuple(row) for row in rows])
+        except Exception as error:
+            raise self.backend.translate(error, context or sql) from None
+        self.statements += 1
+
+    def query(self, statement: exp.Expression, params: Sequence[Any] = (), *, context: str = "") -> list[tuple]:
+        return list(self.execute(statement, params, context=context).fetchall())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """DML-40: commit on normal exit, roll back and re-raise on an exception; no nesting."""
+        if self.in_transaction:
+            raise DataJointError("Nested transactions are not supported", rule="DML-40")
+        self.execute(exp.Transaction())
+        self.in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self.in_transaction = False
+            if self._raw is not None:
+                self.execute(exp.Rollback())
+            raise
+        else:
+            self.in_transaction = False
+            self.execute(exp.Commit())
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None

@@ -1,0 +1,146 @@
+"""Cascading delete and drop across every schema loaded on the connection (DML-30 .. DML-37)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from . import catalog, query
+from .errors import DataJointError
+from .naming import LINEAGE_TABLE, tier_of
+from .settings import config
+
+if TYPE_CHECKING:
+    from .connection import Connection
+    from .table import Table
+
+PART_INTEGRITY = ("enforce", "ignore", "cascade")
+Node = tuple[str, str]  # (schema, SQL table name)
+
+
+def children(connection: Connection) -> dict[Node, list[tuple[Node, tuple[tuple[str, str], ...]]]]:
+    """Parent → [(child, (child attribute, parent attribute) pairs)] over every loaded schema."""
+    edges: dict[Node, list] = {}
+    for schema in connection.schemas:
+        for table in catalog.table_names(connection, schema):
+            for fk in catalog.foreign_keys(connection, schema, table):
+                edges.setdefault((fk.parent_schema, fk.parent_table), []).append(((schema, table), fk.attributes))
+    return edges
+
+
+def _descendants(start: Node, edges) -> list[Node]:
+    """`start` and every table below it, parents before children."""
+    order: list[Node] = []
+
+    def visit(node: Node) -> None:
+        for child, _ in edges.get(node, []):
+            visit(child)
+        if node not in order:
+            order.append(node)
+
+    visit(start)
+    return order[::-1]
+
+
+def _relations(table: Table, edges) -> dict[Node, query.Relation]:
+    """DML-30, DML-31: each descendant restricted to the rows that reference rows being deleted (OR over paths)."""
+    connection = table.connection
+    start = (table.schema_name, table.table_name)
+    relations = {start: table.relation}
+    for node in _descendants(start, edges)[1:]:
+        matches = [
+            query.Matching(relations[parent], pairs)
+            for parent, links in edges.items()
+            if parent in relations
+            for child, pairs in links
+            if child == node
+        ]
+        heading = connection.schemas[node[0]].heading_of(node[1])
+        relations[node] = query.Relation(node[0], node[1], heading, (matches,))
+    return relations
+
+
+def _confirm(counts: dict[Node, int]) -> bool:
+    for (schema, table), n in counts.items():
+        print(f"`{schema}`.`{table}`: {n} rows")
+    return input("Commit deletes? [yes, No]: ").strip().lower() == "yes"
+
+
+def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part_integrity: str) -> int:
+    if part_integrity not in PART_INTEGRITY:
+        raise ValueError(f"part_integrity must be one of {', '.join(PART_INTEGRITY)}, not {part_integrity!r}")
+    if part_integrity == "cascade":
+        raise DataJointError("part_integrity='cascade' is not supported by this implementation yet", rule="DML-34")
+    if table.tier == "part" and part_integrity == "enforce":
+        raise DataJointError(
+            f"Cannot delete from a Part directly ({table.full_name}); delete from its master or use part_integrity='ignore'",
+            rule="DML-34",
+        )
+    connection = table.connection
+    prompt = config["safemode"] if prompt is None else prompt
+    if connection.in_transaction and transaction:
+        if prompt:
+            raise DataJointError("Delete cannot use a transaction within an ongoing transaction", rule="DML-33")
+        transaction = False
+    relations = _relations(table, children(connection))
+    counts: dict[Node, int] = {}
+
+    def run() -> None:
+        for node in reversed(list(relations)):  # leaves first
+            params: list = []
+            cursor = connection.execute(query.delete(relations[node], connection.backend, params), params,
+                                        context=f"delete from `{node[0]}`.`{node[1]}`")  # fmt: skip
+            counts[node] = cursor.rowcount
+        if part_integrity == "enforce":
+            _check_parts(counts)
+
+    if not transaction:
+        run()
+        return counts[(table.schema_name, table.table_name)]
+    try:
+        with connection.transaction():
+            run()
+            if prompt and not _confirm(counts):
+                raise _Declined
+    except _Declined:
+        return 0
+    return counts[(table.schema_name, table.table_name)]
+
+
+class _Declined(Exception):
+    """The user answered no at the prompt: roll back."""
+
+
+def _check_parts(counts: dict[Node, int]) -> None:
+    """DML-34 (enforce): a part may not lose rows while its master loses none."""
+    for (schema, name), n in counts.items():
+        kind, master = tier_of(name)
+        if kind == "part" and n and counts.get((schema, master), 0) == 0:
+            raise DataJointError(
+                f"Deleting would remove rows of the part `{schema}`.`{name}` but none of its master `{master}`; "
+                "delete from the master, or pass part_integrity='ignore'",
+                rule="DML-34",
+            )
+
+
+def drop(table: Table, *, prompt: bool | None, part_integrity: str) -> None:
+    """DML-37: drop the table and every table below it, leaves first."""
+    if table.relation.restrictions:
+        raise DataJointError(f"A restricted table cannot be dropped ({table.full_name})", rule="DML-37")
+    if table.tier == "part" and part_integrity != "ignore":
+        raise DataJointError(f"Cannot drop a Part directly ({table.full_name}); drop its master", rule="DML-37")
+    connection = table.connection
+    nodes = _descendants((table.schema_name, table.table_name), children(connection))
+    prompt = config["safemode"] if prompt is None else prompt
+    if prompt and not _confirm({n: 0 for n in nodes}):
+        return
+    for schema, name in reversed(nodes):
+        connection.execute(
+            exp.Drop(kind="TABLE", tables=[connection.backend.table(schema, name)]), context=f"drop `{schema}`.`{name}`"
+        )
+        lineage = connection.backend.table(schema, LINEAGE_TABLE)
+        connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(exp.Placeholder())), [name])
+        owner = connection.schemas[schema].tables.get(name)
+        if owner is not None:
+            owner._heading = None

@@ -1,0 +1,171 @@
+"""Schema: binds table classes to a database schema and declares them (PIPE-3 .. PIPE-9, DEF-20).
+
+Declaring runs the stages in order: parse the definition (parser), resolve it against the tables it
+references (declare), build the statements (ddl), run them (connection), and record lineage (catalog).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from . import catalog
+from .connection import Connection
+from .ddl import create_table, type_comment
+from .declare import Parent, TableSpec, resolve
+from .errors import DataJointError
+from .heading import Heading
+from .naming import check_length, table_name, tier_of
+from .parser import parse_definition
+from .settings import config
+from .table import Part, Table
+
+
+class Schema:
+    """`Schema(name)` activates a DataJoint schema; use it as a decorator on table classes."""
+
+    def __init__(self, name: str, context: dict | None = None, *, connection: Connection | None = None,
+                 create_schema: bool = True, create_tables: bool | None = None):  # fmt: skip
+        self.database = name
+        self.context = context
+        self.connection = connection or Connection()
+        self.create_tables = config["database.create_tables"] if create_tables is None else create_tables
+        self.tables: dict[str, type[Table]] = {}  # SQL name → class
+        self._populating: set[str] = set()
+        if not catalog.schema_exists(self.connection, name):
+            if not create_schema:
+                raise DataJointError(f"Schema `{name}` has not yet been declared", rule="PIPE-4")
+            for statement in self.connection.backend.create_schema(name):
+                self.connection.execute(statement)
+        registry = getattr(self.connection, "schemas", {})
+        registry[name] = self
+        self.connection.schemas = registry
+
+    def __repr__(self) -> str:
+        return f"Schema({self.database!r}, {self.connection.backend.name})"
+
+    # --- decoration and declaration ----------------------------------------------------------------
+
+    def __call__(self, cls: type[Table], *, context: dict | None = None) -> type[Table]:
+        """PIPE-6: decorate a master class; its nested Part classes are declared after it."""
+        if issubclass(cls, Part):
+            raise DataJointError(
+                f"The schema decorator should not be applied to Part tables ({cls.__name__})", rule="PIPE-6"
+            )
+        context = {**self._registry(), **(context or self.context or {})}
+        self._declare(cls, table_name(cls.__name__, cls.tier), {**context, cls.__name__: cls})
+        for part in _parts(cls):
+            part.master = cls
+            sql_name = table_name(part.__name__, "part", master=cls._table_name)
+            self._declare(part, sql_name, {**context, cls.__name__: cls, "master": cls, part.__name__: part})
+        if cls.tier == "lookup" and cls.contents:
+            instance = cls()
+            if len(instance) < len(cls.contents):
+                instance.insert(cls.contents, skip_duplicates=True)
+        return cls
+
+    def _declare(self, cls: type[Table], sql_name: str, context: dict[str, Any]) -> None:
+        cls._schema, cls._table_name, cls._heading = self, sql_name, None
+        self.tables[sql_name] = cls
+        if catalog.table_exists(self.connection, self.database, sql_name) or not self.create_tables:
+            return
+        if self.connection.in_transaction:
+            raise DataJointError(f"Cannot declare new tables inside a transaction ({cls.__name__})", rule="PIPE-7")
+        backend = self.connection.backend
+        check_length(sql_name, backend.MAX_TABLE_NAME, backend=backend.name)
+        definition = parse_definition(cls.definition, table=f"`{self.database}`.`{sql_name}`")
+        spec = resolve(
+            definition,
+            schema=self.database,
+            name=sql_name,
+            auto_populated=cls.tier in ("imported", "computed"),
+            lookup=lambda name: self._parent(name, context),
+            allow_new_key_attributes=config["jobs.allow_new_pk_fields_in_computed_tables"],
+        )
+        self.execute_declaration(spec)
+
+    def execute_declaration(self, spec: TableSpec) -> None:
+        backend, connection = self.connection.backend, self.connection
+        column_types = {}
+        for attribute in spec.heading.attributes:
+            if attribute.type.name == "enum" and backend.ENUM_IS_NAMED_TYPE:
+                column_types[attribute.name], create_type = backend.enum_type(spec.schema, attribute.type)
+                if not backend.type_exists(connection, spec.schema, attribute.type):
+                    connection.execute(create_type)
+            else:
+                column_types[attribute.name] = backend.column_type(attribute.type)
+        for statement in create_table(spec, backend, column_types):
+            connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
+        if backend.COMMENTS == "catalog":
+            comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
+            connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
+        connection.execute(catalog.lineage_table(connection, spec.schema))
+        catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
+
+    def _registry(self) -> dict[str, type[Table]]:
+        """Classes declared through any schema on this connection, by class name; this schema's last."""
+        found: dict[str, type[Table]] = {}
+        for schema in sorted(self.connection.schemas.values(), key=lambda s: s is self):
+            found.update({cls.__name__: cls for cls in schema.tables.values() if not issubclass(cls, Part)})
+        return found
+
+    def _parent(self, name: str, context: dict[str, Any]) -> Parent:
+        """Resolve the text after `->`: a class in the context, `module.Class`, or `Master.Part`."""
+        head, *rest = name.split(".")
+        target = context[head]
+        for attribute in rest:
+            target = getattr(target, attribute, None)
+            if target is None:
+                raise KeyError(name)
+        if not (isinstance(target, type) and issubclass(target, Table)) or target._schema is None:
+            raise KeyError(name)
+        schema = target._schema
+        return Parent(schema.database, target._table_name, target._load_heading())
+
+    # --- introspection -----------------------------------------------------------------------------
+
+    def heading_of(self, sql_name: str) -> Heading:
+        lineage = catalog.lineage(self.connection, self.database, sql_name)
+        return catalog.heading(self.connection, self.database, sql_name, lineage)
+
+    def list_tables(self) -> list[str]:
+        """API-4: the schema's tables (hidden ones excluded), parents before children."""
+        names = catalog.table_names(self.connection, self.database)
+        parents = {n: {fk.parent_table for fk in catalog.foreign_keys(self.connection, self.database, n)
+                       if fk.parent_schema == self.database} for n in names}  # fmt: skip
+        ordered: list[str] = []
+        while len(ordered) < len(names):
+            ready = sorted(n for n in names if n not in ordered and parents[n] <= set(ordered))
+            if not ready:
+                raise DataJointError(f"Schema `{self.database}` has cyclic foreign keys", rule="PIPE-2")
+            ordered += ready
+        return ordered
+
+    def tier_of(self, sql_name: str) -> str:
+        return tier_of(sql_name)[0]
+
+    def populating(self, table: Table) -> bool:
+        return table.table_name in self._populating
+
+    def drop(self) -> None:
+        """Drop the whole schema and everything in it."""
+        backend = self.connection.backend
+        if not backend.DROPS_TABLES_WITH_SCHEMA:
+            hidden = [n for n in catalog.table_names(self.connection, self.database, hidden=True) if n.startswith("~")]
+            for name in [*reversed(self.list_tables()), *hidden]:
+                self.connection.execute(exp.Drop(kind="TABLE", tables=[backend.table(self.database, name)]))
+        for statement in backend.drop_schema(self.database):
+            self.connection.execute(statement, context=f"drop schema `{self.database}`")
+        for cls in self.tables.values():
+            cls._heading = None
+        self.connection.schemas.pop(self.database, None)
+
+
+def _parts(cls: type[Table]) -> list[type[Part]]:
+    """PIPE-6: nested classes whose names start with a capital letter and that subclass Part."""
+    return [
+        member
+        for name, member in vars(cls).items()
+        if name[:1].isupper() and isinstance(member, type) and issubclass(member, Part)
+    ]

@@ -1,0 +1,245 @@
+"""Query expressions and tables as users see them: restrict, fetch, insert, delete, drop.
+
+`QueryExpression` wraps an immutable `Relation` (Q-1); `Table` is the expression of a whole base table,
+declared by decorating a class with a `Schema`. Class attributes such as `Session.insert` forward to an
+instance, so the familiar DataJoint spelling works on the class itself (API-2).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import fetch, insert, query
+from .connection import Connection
+from .errors import DataJointError
+from .heading import Heading
+
+if TYPE_CHECKING:
+    from .schema import Schema
+
+
+class QueryExpression:
+    """An immutable, lazy relation (Q-1): restrictions return new expressions; SQL runs on fetch."""
+
+    def __init__(self, relation: query.Relation, connection: Connection):
+        self.relation = relation
+        self.connection = connection
+
+    @property
+    def heading(self) -> Heading:
+        return self.relation.heading
+
+    @property
+    def primary_key(self) -> list[str]:
+        return self.heading.primary_key
+
+    def restrict(self, condition: Any) -> QueryExpression:
+        """Q-10: a new expression with one more restriction; a restricted table keeps its table methods."""
+        if isinstance(condition, type) and issubclass(condition, Table):
+            condition = condition()
+        restricted = copy.copy(self)
+        restricted.relation = self.relation.restrict(condition)
+        return restricted
+
+    def __and__(self, condition: Any) -> QueryExpression:
+        return self.restrict(condition)
+
+    def __sub__(self, condition: Any) -> QueryExpression:
+        if isinstance(condition, type) and issubclass(condition, Table):
+            condition = condition()
+        return self.restrict(query.Not(condition))
+
+    # --- fetch (FETCH rules) -----------------------------------------------------------------------
+
+    def to_dicts(self, order_by=None, limit=None, offset=0) -> list[dict]:
+        return fetch.dicts(self, order_by=order_by, limit=limit, offset=offset)
+
+    def to_pandas(self, order_by=None, limit=None, offset=0):
+        return fetch.pandas(self, order_by=order_by, limit=limit, offset=offset)
+
+    def to_arrow(self, order_by=None, limit=None, offset=0):
+        return fetch.arrow(self, order_by=order_by, limit=limit, offset=offset)
+
+    def to_arrays(self, *attributes: str, include_key=False, order_by=None, limit=None, offset=0):
+        return fetch.arrays(self, attributes, include_key=include_key, order_by=order_by, limit=limit, offset=offset)
+
+    def keys(self, order_by=None, limit=None, offset=0) -> list[dict]:
+        return fetch.dicts(self, order_by=order_by, limit=limit, offset=offset, attributes=self.primary_key)
+
+    def fetch1(self, *attributes: str):
+        return fetch.one(self, attributes)
+
+    def head(self, limit: int = 25) -> list[dict]:
+        return self.to_dicts(order_by=["KEY"], limit=limit)
+
+    def tail(self, limit: int = 25) -> list[dict]:
+        return list(reversed(self.to_dicts(order_by=["KEY DESC"], limit=limit)))
+
+    def __iter__(self) -> Iterator[dict]:
+        return fetch.iterate(self)
+
+    def __len__(self) -> int:
+        return fetch.count(self)
+
+    def __bool__(self) -> bool:
+        return fetch.count(self) > 0
+
+    def __contains__(self, item: Any) -> bool:
+        return bool(self & item)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.relation.schema}.{self.relation.table} restricted {len(self.relation.restrictions)}x>"
+
+
+class TableMeta(type):
+    """Forwards the API methods on a table class to an instance of it (API-2)."""
+
+    FORWARDED = frozenset(
+        {"insert", "insert1", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
+         "to_arrow", "to_arrays", "keys", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe"}
+    )  # fmt: skip
+
+    def __getattribute__(cls, name: str) -> Any:
+        if name in TableMeta.FORWARDED and type.__getattribute__(cls, "_schema") is not None:
+            return getattr(cls(), name)
+        return type.__getattribute__(cls, name)
+
+    def __and__(cls, condition: Any) -> QueryExpression:
+        return cls() & condition
+
+    def __sub__(cls, condition: Any) -> QueryExpression:
+        return cls() - condition
+
+    def __iter__(cls) -> Iterator[dict]:
+        return iter(cls())
+
+    def __len__(cls) -> int:
+        return len(cls())
+
+
+class Table(QueryExpression, metaclass=TableMeta):
+    """A base table. Subclasses set `definition`; decorating with a Schema declares them."""
+
+    definition: ClassVar[str] = ""
+    tier: ClassVar[str] = ""
+    _schema: ClassVar[Schema | None] = None
+    _table_name: ClassVar[str] = ""
+    _heading: ClassVar[Heading | None] = None
+
+    def __init__(self):
+        schema = type(self)._schema
+        if schema is None:
+            raise DataJointError(
+                f"Table class {type(self).__name__} is not bound to a schema; decorate it with a Schema"
+            )
+        super().__init__(query.Relation(schema.database, self.table_name, self._load_heading()), schema.connection)
+
+    @classmethod
+    def _load_heading(cls) -> Heading:
+        if cls._heading is None:
+            cls._heading = cls._schema.heading_of(cls._table_name)
+        return cls._heading
+
+    @property
+    def table_name(self) -> str:
+        return type(self)._table_name
+
+    @property
+    def schema_name(self) -> str:
+        return type(self)._schema.database
+
+    @property
+    def full_name(self) -> str:
+        return f"`{self.schema_name}`.`{self.table_name}`"
+
+    # --- DML ---------------------------------------------------------------------------------------
+
+    def insert(
+        self, rows, *, skip_duplicates=False, ignore_extra_fields=False, allow_direct_insert=None, chunk_size=None
+    ):
+        """DML-1 .. DML-9; one transaction for the whole call unless `chunk_size` splits it."""
+        if self.relation.restrictions:
+            raise DataJointError(f"Cannot insert into a restricted table {self.full_name}")
+        if self.tier in ("imported", "computed") and not (allow_direct_insert or type(self)._schema.populating(self)):
+            raise DataJointError(
+                f"Inserts into an auto-populated table {self.full_name} can only be done inside its make method; "
+                "use allow_direct_insert=True to override",
+                rule="DML-9",
+            )
+        if isinstance(rows, QueryExpression):
+            return self._insert_query(rows, skip_duplicates=skip_duplicates, ignore_extra_fields=ignore_extra_fields)
+        prepared = insert.prepare(self, rows, ignore_extra_fields=ignore_extra_fields)
+        chunks = (
+            [prepared]
+            if not chunk_size
+            else [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
+        )
+        for chunk in chunks:
+            statements = insert.statements(self, chunk, skip_duplicates=skip_duplicates)
+            if self.connection.in_transaction or len(statements) == 1:
+                for statement, params in statements:
+                    self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+            else:
+                with self.connection.transaction():
+                    for statement, params in statements:
+                        self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    def insert1(self, row, **options):
+        return self.insert((row,), **options)
+
+    def _insert_query(self, source: QueryExpression, *, skip_duplicates: bool, ignore_extra_fields: bool):
+        """DML-7, DML-8: INSERT ... SELECT, run by the server."""
+        names = source.heading.names
+        if unknown := [n for n in names if n not in self.heading] if not ignore_extra_fields else []:
+            raise DataJointError(
+                f"`{unknown[0]}` of the query is not in the table heading of {self.full_name}", rule="DML-8"
+            )
+        names = [n for n in names if n in self.heading]
+        params: list = []
+        select = query.select(source.relation, self.connection.backend, params, attributes=names)
+        statement = insert.select_statement(self, select, names, skip_duplicates=skip_duplicates)
+        self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    def delete_quick(self, get_count: bool = False) -> int | None:
+        """DML-36: one DELETE of the restricted rows, no cascade; fails on a foreign-key violation."""
+        params: list = []
+        cursor = self.connection.execute(
+            query.delete(self.relation, self.connection.backend, params),
+            params,
+            context=f"delete from {self.full_name}",
+        )
+        return cursor.rowcount if get_count else None
+
+    def delete(self, *, transaction: bool = True, prompt: bool | None = None, part_integrity: str = "enforce") -> int:
+        from .delete import cascade_delete
+
+        return cascade_delete(self, transaction=transaction, prompt=prompt, part_integrity=part_integrity)
+
+    def drop(self, *, prompt: bool | None = None, part_integrity: str = "enforce") -> None:
+        from .delete import drop
+
+        drop(self, prompt=prompt, part_integrity=part_integrity)
+
+
+class Manual(Table):
+    tier = "manual"
+
+
+class Lookup(Table):
+    tier = "lookup"
+    contents: ClassVar[list] = []
+
+
+class Imported(Table):
+    tier = "imported"
+
+
+class Computed(Table):
+    tier = "computed"
+
+
+class Part(Table):
+    tier = "part"
+    master: ClassVar[type[Table] | None] = None

@@ -1,0 +1,223 @@
+"""Insert, fetch, delete and transactions on every backend (DML, FETCH rules)."""
+
+import datetime
+import decimal
+import uuid
+
+import pytest
+
+import djspecs.reference as dj
+from tests.reference.pipeline import declare
+
+
+@pytest.fixture
+def tables(schema):
+    return declare(schema)
+
+
+def test_insert_and_fetch_round_trip_with_defaults(tables):  # DML-1, DML-2, TYPE-8, FETCH-1
+    Subject, Session, _ = tables
+    Subject.insert([{"subject_id": 1, "name": "Ann", "sex": "F"}])
+    Subject.insert1({"subject_id": 2, "sex": None})
+    assert Subject.to_dicts(order_by="KEY") == [
+        {"subject_id": 1, "name": "Ann", "sex": "F"},
+        {"subject_id": 2, "name": "anon", "sex": None},
+    ]
+    Session.insert1({"subject_id": 1, "session_id": 3})
+    row = Session.fetch1()
+    assert row["ok"] is True and isinstance(row["started"], datetime.datetime)
+
+
+def test_duplicate_and_skip_duplicates(tables):  # DML-4
+    Subject, _, _ = tables
+    Subject.insert1({"subject_id": 1, "name": "Ann"})
+    with pytest.raises(dj.DuplicateError, match="skip_duplicates"):
+        Subject.insert1({"subject_id": 1, "name": "Bob"})
+    Subject.insert1({"subject_id": 1, "name": "Bob"}, skip_duplicates=True)
+    assert Subject.fetch1("name") == "Ann"
+
+
+def test_missing_parent_is_an_integrity_error(tables):  # DML-6
+    _, Session, _ = tables
+    with pytest.raises(dj.IntegrityError):
+        Session.insert1({"subject_id": 99, "session_id": 1})
+    assert len(Session()) == 0
+
+
+def test_failed_multi_row_insert_inserts_nothing(tables):  # DML-7
+    Subject, _, _ = tables
+    rows = [{"subject_id": i, "name": f"s{i}"} for i in range(5)] + [{"subject_id": 2, "name": "again"}]
+    with pytest.raises(dj.DuplicateError):
+        Subject.insert(rows)
+    assert len(Subject()) == 0
+
+
+def test_unknown_field_is_refused_unless_ignored(tables):  # DML-3
+    Subject, _, _ = tables
+    with pytest.raises(KeyError, match="not in the table heading"):
+        Subject.insert1({"subject_id": 1, "age": 3})
+    with pytest.raises(dj.UnknownAttributeError):
+        Subject.insert1({"subject_id": 1, "age": 3})
+    Subject.insert1({"subject_id": 1, "age": 3}, ignore_extra_fields=True)
+    assert Subject.keys() == [{"subject_id": 1}]
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"subject_id": "one"}, "is not an integer"),
+        ({"subject_id": 2**31}, "out of range"),
+        ({"subject_id": 1, "name": "x" * 31}, "longer than 30"),
+        ({"subject_id": 1, "sex": "X"}, "is not one of"),
+        ({"subject_id": 1, "name": "nul\x00byte"}, "NUL"),
+        ({"subject_id": 1, "name": "lone \ud800"}, "surrogate"),
+    ],
+)
+def test_bad_values_are_refused_before_sql(tables, row, problem):  # TYPE-8, DML-2
+    Subject, _, _ = tables
+    with pytest.raises(dj.DataJointError, match=problem) as caught:
+        Subject.insert1(row)
+    assert "subject" in str(caught.value)
+    assert len(Subject()) == 0
+
+
+def test_quotes_backslashes_and_unicode_survive(tables):
+    Subject, _, _ = tables
+    names = ["O'Brien", 'say "hi"', "back\\slash", "ünïcødé ✓", "semi;colon--"]
+    Subject.insert([{"subject_id": i, "name": n} for i, n in enumerate(names)])
+    assert [r["name"] for r in Subject.to_dicts(order_by="subject_id")] == names
+    assert (Subject & {"name": "O'Brien"}).fetch1("subject_id") == 0
+
+
+def test_fetch_forms(tables):  # FETCH-1, FETCH-2, FETCH-3, FETCH-5
+    Subject, _, _ = tables
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(1, 6)])
+    assert len(Subject()) == 5 and bool(Subject()) and not bool(Subject & {"subject_id": 99})
+    assert {"subject_id": 3} in Subject()
+    assert [r["subject_id"] for r in Subject.head(2)] == [1, 2]
+    assert [r["subject_id"] for r in Subject.tail(2)] == [4, 5]
+    assert [r["subject_id"] for r in Subject.to_dicts(order_by="KEY DESC", limit=2, offset=1)] == [4, 3]
+    assert sorted(r["subject_id"] for r in Subject()) == [1, 2, 3, 4, 5]
+    assert (Subject & {"subject_id": 2}).fetch1("name", "sex") == ("n2", None)
+    assert (Subject & {"subject_id": 2}).fetch1("KEY") == {"subject_id": 2}
+    with pytest.raises(dj.DataJointError, match="exactly one"):
+        Subject.fetch1()
+    frame = Subject.to_pandas()
+    assert list(frame.index.names) == ["subject_id"] and len(frame) == 5
+    assert Subject.to_arrow().num_rows == 5
+    names = Subject.to_arrays("name")
+    assert sorted(names) == [f"n{i}" for i in range(1, 6)]
+
+
+def test_restrictions_by_dict_list_and_not(tables):  # Q-11, Q-12 (the forms fetch and delete need)
+    Subject, _, _ = tables
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(1, 5)])
+    assert len(Subject & [{"subject_id": 1}, {"subject_id": 3}]) == 2
+    assert len(Subject & []) == 0 and len(Subject - []) == 4
+    assert len(Subject - {"subject_id": 1}) == 3
+    assert len(Subject & {"nothing": 1}) == 4
+    assert len(Subject & {"sex": None}) == 4
+
+
+def test_cascade_delete_removes_descendants(tables):  # DML-30, DML-31
+    Subject, Session, Note = tables
+    Subject.insert([{"subject_id": 1}, {"subject_id": 2}])
+    Session.insert([{"subject_id": s, "session_id": 1} for s in (1, 2)])
+    Session.Trial.insert([{"subject_id": s, "session_id": 1, "trial": t} for s in (1, 2) for t in range(3)])
+    Note.insert1({"subject_id": 1, "session_id": 1, "note_id": 1, "text": "x"})
+    assert (Subject & {"subject_id": 1}).delete() == 1
+    assert Subject.keys() == [{"subject_id": 2}]
+    assert len(Session.Trial()) == 3 and len(Note()) == 0
+
+
+def test_part_integrity(tables):  # DML-34
+    Subject, Session, _ = tables
+    Subject.insert1({"subject_id": 1})
+    Session.insert1({"subject_id": 1, "session_id": 1})
+    Session.Trial.insert([{"subject_id": 1, "session_id": 1, "trial": t} for t in range(2)])
+    with pytest.raises(dj.DataJointError, match="Part directly"):
+        (Session.Trial & {"trial": 0}).delete()
+    assert (Session.Trial & {"trial": 0}).delete(part_integrity="ignore") == 1
+    with pytest.raises(ValueError):
+        Session.delete(part_integrity="sometimes")
+
+
+def test_delete_quick_does_not_cascade(tables):  # DML-36
+    Subject, Session, _ = tables
+    Subject.insert1({"subject_id": 1})
+    Session.insert1({"subject_id": 1, "session_id": 1})
+    with pytest.raises(dj.IntegrityError):
+        Subject.delete_quick()
+    assert len(Subject()) == 1
+
+
+def test_transaction_commits_or_rolls_back(tables, connection):  # DML-40
+    Subject, _, _ = tables
+    with pytest.raises(RuntimeError), connection.transaction():
+        Subject.insert1({"subject_id": 1})
+        raise RuntimeError("abort")
+    assert len(Subject()) == 0
+    with connection.transaction():
+        Subject.insert1({"subject_id": 1})
+        with pytest.raises(dj.DataJointError, match="Nested"), connection.transaction():
+            pass
+    assert len(Subject()) == 1
+
+
+def test_delete_inside_transaction_needs_prompt_false(tables, connection):  # DML-33
+    Subject, _, _ = tables
+    Subject.insert1({"subject_id": 1})
+    with connection.transaction():
+        with pytest.raises(dj.DataJointError, match="ongoing transaction"):
+            Subject.delete(prompt=True)
+        assert Subject.delete(prompt=False) == 1
+    assert len(Subject()) == 0
+
+
+def test_drop_removes_table_and_descendants(tables, schema):  # DML-37
+    Subject, Session, _ = tables
+    Session.drop()
+    assert schema.list_tables() == ["subject"]
+    with pytest.raises(dj.DataJointError):
+        (Subject & {"subject_id": 1}).drop()
+
+
+def test_core_type_values_round_trip(schema):  # TYPE-2, TYPE-8
+    @schema
+    class Everything(dj.Manual):
+        definition = """
+        id: int64
+        ---
+        small = null: int8
+        flag = null: bool
+        ratio = null: float32
+        precise = null: float64
+        money = null: decimal(10, 2)
+        code = null: char(3)
+        day = null: date
+        moment = null: datetime(6)
+        doc = null: json
+        ident = null: uuid
+        raw = null: bytes
+        """
+
+    row = {
+        "id": 2**40,
+        "small": -128,
+        "flag": False,
+        "ratio": 0.5,
+        "precise": 1e-300,
+        "money": decimal.Decimal("12345678.90"),
+        "code": "abc",
+        "day": datetime.date(2024, 2, 29),
+        "moment": datetime.datetime(2024, 2, 29, 23, 59, 58, 123456),
+        "doc": {"a": [1, 2, {"b": None}], "c": "ü"},
+        "ident": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "raw": b"\x00\x01\xff",
+    }
+    Everything.insert1(row)
+    Everything.insert1({"id": 1})
+    fetched = (Everything & {"id": 2**40}).fetch1()
+    assert fetched == row
+    assert (Everything & {"id": 1}).fetch1("doc", "ident") == (None, None)
+    assert (Everything & {"ident": "12345678-1234-5678-1234-567812345678"}).fetch1("id") == 2**40
