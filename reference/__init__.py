@@ -20,8 +20,17 @@ from .query import Not
 from .schema import Schema
 from .settings import Config, config
 from .table import Computed, Imported, Lookup, Manual, Part, QueryExpression, Table
+from .virtual import virtual_schema
+
+# What this implementation offers, in the vocabulary of spec/capabilities.yaml; rules and vectors that
+# need anything else are not applicable to it.
+CAPABILITIES = frozenset(
+    {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
+     "fetch.pandas", "fetch.arrow", "transactions", "config"}
+)  # fmt: skip
 
 __all__ = [
+    "CAPABILITIES",
     "AccessError",
     "Computed",
     "Config",
@@ -43,4 +52,5 @@ __all__ = [
     "UnknownAttributeError",
     "config",
     "errors",
+    "virtual_schema",
 ]

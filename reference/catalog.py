@@ -127,3 +127,18 @@ def write_lineage(connection: Connection, schema: str, table: str, heading: Head
             exp.Values(expressions=[placeholders]), target, columns=["table_name", "attribute_name", "lineage"]
         )
         connection.execute_many(insert, rows)
+
+
+def indexes(connection: Connection, schema: str, table: str) -> list[tuple[tuple[str, ...], bool]]:
+    """Secondary indexes and unique constraints: (attributes, unique); the primary key is not among them."""
+    query, params = connection.backend.indexes(schema, table)
+    grouped: dict[str, list] = {}
+    for name, unique, column in connection.query(query, params):
+        grouped.setdefault(name, [bool(unique)]).append(column)
+    return [(tuple(columns), unique) for unique, *columns in grouped.values()]
+
+
+def table_comment(connection: Connection, schema: str, table: str) -> str:
+    query, params = connection.backend.table_comment(schema, table)
+    rows = connection.query(query, params)
+    return (rows[0][0] or "") if rows else ""

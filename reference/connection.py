@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,9 +19,13 @@ log = logging.getLogger("djspecs.reference")
 class Connection:
     """Runs statements for one backend. Values always travel as bound parameters."""
 
-    def __init__(self, settings: Mapping[str, Any] | None = None):
+    def __init__(
+        self, settings: Mapping[str, Any] | None = None, *, on_statement: Callable[[exp.Expression], None] | None = None
+    ):
         self.settings = Config(dict(settings)) if settings is not None else config
         self.backend = backend_for(self.settings)
+        self.on_statement = on_statement  # sees every statement before it runs (tests re-parse them)
+        self.schemas: dict[str, Any] = {}  # the schemas activated on this connection, by name
         self._raw = None
         self.in_transaction = False
         self.statements = 0  # how many statements this connection ran; benchmarks compare it
@@ -48,6 +52,8 @@ class Connection:
         """Run one statement and return the cursor; driver errors become the spec's errors."""
         sql = self.render(statement)
         log.debug("%s  %s", sql, params)
+        if self.on_statement:
+            self.on_statement(statement)
         cursor = self.raw.cursor()
         try:
             cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
@@ -60,6 +66,8 @@ class Connection:
 
     def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
         sql = self.render(statement)
+        if self.on_statement:
+            self.on_statement(statement)
         cursor = self.raw.cursor()
         try:
             cursor.executemany(sql, [tuple(row) for row in rows])

@@ -107,7 +107,7 @@ def create_index(spec: TableSpec, backend: Backend, attributes: tuple[str, ...])
     index = exp.Index(
         this=identifier(name),
         table=backend.table(spec.schema, spec.name),
-        params=exp.IndexParameters(columns=[exp.Ordered(this=exp.column(n)) for n in _names(attributes)]),
+        params=exp.IndexParameters(columns=[exp.column(n) for n in _names(attributes)]),
     )
     return exp.Create(kind="INDEX", this=index)
 

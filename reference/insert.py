@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from .backends.base import identifier
-from .errors import DataJointError, UnknownAttributeError
+from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
 from .values import is_missing, normalize
 
 if TYPE_CHECKING:
@@ -64,13 +64,23 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
         if unknown and not ignore_extra_fields:
             raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
         values = {}
-        for attribute in heading:
+        for attribute in heading.attributes:
+            if attribute.hidden:  # DEF-4: the singleton key always holds true; other hidden columns take defaults
+                if attribute.in_key:
+                    values[attribute.name] = table.connection.backend.to_driver(True, attribute.type)
+                continue
             if attribute.name not in row or is_missing(row[attribute.name], attribute):
+                if attribute.in_key:
+                    raise MissingAttributeError(
+                        f"{name}: primary key attribute `{attribute.name}` has no value", rule="DML-2"
+                    )
                 continue
             values[attribute.name] = table.connection.backend.to_driver(
                 normalize(row[attribute.name], attribute, name), attribute.type
             )
-        if not values and not all(a.nullable or a.default is not None for a in heading):
+        if not any(not a.hidden for a in heading.attributes if a.name in values) and not all(
+            a.nullable or a.default is not None for a in heading
+        ):
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
         prepared.append(values)
     return prepared

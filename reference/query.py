@@ -65,7 +65,9 @@ def condition_sql(relation: Relation, condition: Any, backend: Backend, params: 
         return _semijoin(relation, condition.relation, backend, params)
     if isinstance(condition, Matching):
         subquery = select(condition.parent, backend, params, attributes=[p for _, p in condition.pairs])
-        return exp.In(this=exp.Tuple(expressions=[_column(c) for c, _ in condition.pairs]), query=exp.Subquery(this=subquery))
+        return exp.In(
+            this=exp.Tuple(expressions=[_column(c) for c, _ in condition.pairs]), query=exp.Subquery(this=subquery)
+        )
     if isinstance(condition, Sequence) and not isinstance(condition, str):
         if not condition:
             return exp.false()  # an empty list matches nothing

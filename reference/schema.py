@@ -38,9 +38,7 @@ class Schema:
                 raise DataJointError(f"Schema `{name}` has not yet been declared", rule="PIPE-4")
             for statement in self.connection.backend.create_schema(name):
                 self.connection.execute(statement)
-        registry = getattr(self.connection, "schemas", {})
-        registry[name] = self
-        self.connection.schemas = registry
+        self.connection.schemas[name] = self
 
     def __repr__(self) -> str:
         return f"Schema({self.database!r}, {self.connection.backend.name})"

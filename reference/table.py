@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import fetch, insert, query
+from . import catalog, fetch, insert, query
 from .connection import Connection
 from .errors import DataJointError
 from .heading import Heading
@@ -153,6 +153,18 @@ class Table(QueryExpression, metaclass=TableMeta):
     @property
     def full_name(self) -> str:
         return f"`{self.schema_name}`.`{self.table_name}`"
+
+    @property
+    def foreign_keys(self) -> list[catalog.ForeignKey]:
+        return catalog.foreign_keys(self.connection, self.schema_name, self.table_name)
+
+    @property
+    def indexes(self) -> list[tuple[tuple[str, ...], bool]]:
+        return catalog.indexes(self.connection, self.schema_name, self.table_name)
+
+    @property
+    def comment(self) -> str:
+        return catalog.table_comment(self.connection, self.schema_name, self.table_name)
 
     # --- DML ---------------------------------------------------------------------------------------
 

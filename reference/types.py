@@ -34,7 +34,7 @@ _CORE = {name: re.compile(rf"^{pattern}$", re.I) for name, pattern in CORE_TYPES
 
 # TYPE-5: native types accepted with a warning. Whole names only: `int24` or `intbanana` are not types.
 _NATIVE = re.compile(
-    r"^(?:(?:tiny|small|medium|big)?int(?:eger)?(?:\(\d+\))?(?:\s+unsigned)?(?:\s+auto_increment)?"
+    r"^(?:(?:(?:tiny|small|medium|big)?int|integer)(?:\(\d+\))?(?:\s+unsigned)?(?:\s+auto_increment)?"
     r"|serial|numeric(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\))?"
     r"|(?:float|double|real)(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\))?(?:\s+unsigned)?"
     r"|(?:var)?char\(\s*\w+\s*\)"

@@ -25,6 +25,8 @@ def identifier(name: str) -> exp.Identifier:
 class Backend:
     name: ClassVar[str]
     dialect: ClassVar[type[Dialect]]
+    check_dialect: ClassVar[str]
+    """The sqlglot dialect that re-parses rendered statements in the SQL checks."""
     DEFAULT_PORT: ClassVar[int | None] = None
     MAX_TABLE_NAME: ClassVar[int] = 64
     """NAME-4: the longest table name, tier prefix included."""

@@ -34,6 +34,7 @@ class PyMySQLDialect(MySQL):
 class MySQLBackend(Backend):
     name = "mysql"
     dialect = PyMySQLDialect
+    check_dialect = "mysql"
     DEFAULT_PORT = 3306
     MAX_TABLE_NAME = 64
     COMMENTS = "inline"
@@ -163,5 +164,28 @@ class MySQLBackend(Backend):
                 exp.column("referenced_table_name").is_(exp.null()).not_(),
             )
             .order_by(exp.column("constraint_name"), exp.column("ordinal_position"))
+        )
+        return query, [schema, table]
+
+    def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        query = (
+            exp.select(
+                exp.column("index_name"), exp.column("non_unique").eq(exp.Literal.number(0)), exp.column("column_name")
+            )
+            .from_(exp.Table(this=exp.to_identifier("statistics"), db=exp.to_identifier("information_schema")))
+            .where(
+                exp.column("table_schema").eq(exp.Placeholder()),
+                exp.column("table_name").eq(exp.Placeholder()),
+                exp.column("index_name").neq(exp.Literal.string("PRIMARY")),
+            )
+            .order_by(exp.column("index_name"), exp.column("seq_in_index"))
+        )
+        return query, [schema, table]
+
+    def table_comment(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        query = (
+            exp.select(exp.column("table_comment"))
+            .from_(exp.Table(this=exp.to_identifier("tables"), db=exp.to_identifier("information_schema")))
+            .where(exp.column("table_schema").eq(exp.Placeholder()), exp.column("table_name").eq(exp.Placeholder()))
         )
         return query, [schema, table]

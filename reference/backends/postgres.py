@@ -29,6 +29,7 @@ def _jsonb(value: Any) -> Any:
 class PostgresBackend(Backend):
     name = "postgresql"
     dialect = Postgres
+    check_dialect = "postgres"
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63
     COMMENTS = "statements"
@@ -166,4 +167,34 @@ class PostgresBackend(Backend):
             )
             .order_by(exp.column("attnum", table=a))
         )
+        return query, [self.table(schema, table).sql(dialect=self.dialect)]
+
+    def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        x, c, a = (exp.to_identifier(alias) for alias in ("x", "c", "a"))
+        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        keys = exp.Cast(this=exp.column("indkey", table=x), to=exp.DataType.build("SMALLINT[]", dialect=self.dialect))
+        query = (
+            exp.select(
+                exp.column("relname", table=c), exp.column("indisunique", table=x), exp.column("attname", table=a)
+            )
+            .from_(exp.Table(this=exp.to_identifier("pg_index")).as_(x))
+            .join(
+                exp.Table(this=exp.to_identifier("pg_class")).as_(c),
+                on=exp.column("oid", table=c).eq(exp.column("indexrelid", table=x)),
+            )
+            .join(
+                exp.Table(this=exp.to_identifier("pg_attribute")).as_(a),
+                on=exp.and_(
+                    exp.column("attrelid", table=a).eq(exp.column("indrelid", table=x)),
+                    exp.column("attnum", table=a).eq(exp.Any(this=exp.Paren(this=keys))),
+                ),
+            )
+            .where(exp.column("indrelid", table=x).eq(relation), exp.not_(exp.column("indisprimary", table=x)))
+            .order_by(exp.column("relname", table=c), exp.func("array_position", keys, exp.column("attnum", table=a)))
+        )
+        return query, [self.table(schema, table).sql(dialect=self.dialect)]
+
+    def table_comment(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        query = exp.select(exp.func("obj_description", relation, exp.Literal.string("pg_class")))
         return query, [self.table(schema, table).sql(dialect=self.dialect)]

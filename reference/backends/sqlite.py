@@ -31,6 +31,7 @@ CATALOG_TABLE = "~comments"  # table and column comments, which SQLite cannot st
 class SQLiteBackend(Backend):
     name = "sqlite"
     dialect = SQLite
+    check_dialect = "sqlite"
     MAX_TABLE_NAME = 64
     COMMENTS = "catalog"
     DROPS_TABLES_WITH_SCHEMA = False
@@ -228,3 +229,31 @@ class SQLiteBackend(Backend):
 
     def index_name(self, schema: str, table: str, attributes: tuple[str, ...]) -> str:
         return f"{schema}{SCHEMA_SEPARATOR}" + super().index_name(schema, table, attributes)
+
+    def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        listing, info = exp.to_identifier("l"), exp.to_identifier("i")
+        query = (
+            exp.select(
+                exp.column("name", table=listing),
+                exp.column(identifier("unique"), table=listing),
+                exp.column("name", table=info),
+            )
+            .from_(exp.Table(this=exp.func("pragma_index_list", exp.Placeholder())).as_(listing))
+            .join(
+                exp.Table(this=exp.func("pragma_index_info", exp.column("name", table=listing))).as_(info),
+                join_type="cross",
+            )
+            .where(exp.column("origin", table=listing).neq(exp.Literal.string("pk")))
+            .order_by(exp.column("name", table=listing), exp.column("seqno", table=info))
+        )
+        return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]
+
+    def table_comment(self, schema: str, table: str) -> tuple[exp.Select, list]:
+        query = (
+            exp.select(exp.column("comment"))
+            .from_(exp.Table(this=identifier(CATALOG_TABLE)))
+            .where(
+                exp.column("table_name").eq(exp.Placeholder()), exp.column("attribute_name").eq(exp.Literal.string(""))
+            )
+        )
+        return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]

@@ -1,0 +1,40 @@
+"""Open a schema without its code: one class per table, rebuilt from the catalog (API-4, NAME-5)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from .connection import Connection
+from .naming import class_name, tier_of
+from .schema import Schema
+from .table import Computed, Imported, Lookup, Manual, Part, Table
+
+TIER_CLASSES: dict[str, type[Table]] = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed}
+
+
+def bind(schema: Schema, sql_name: str, base: type[Table]) -> type[Table]:
+    """A table class bound to an existing table, without declaring anything."""
+    cls = type(class_name(sql_name), (base,), {"__module__": f"virtual.{schema.database}"})
+    cls._schema, cls._table_name, cls._heading = schema, sql_name, None
+    schema.tables[sql_name] = cls
+    return cls
+
+
+def virtual_schema(name: str, *, connection: Connection | None = None) -> SimpleNamespace:
+    """A namespace with one class per table of an existing schema; parts are nested in their masters.
+
+    Tables whose names follow no tier pattern get no class (NAME-5).
+    """
+    schema = Schema(name, connection=connection, create_schema=False, create_tables=False)
+    namespace = SimpleNamespace(schema=schema)
+    masters: dict[str, type[Table]] = {}
+    for sql_name in schema.list_tables():
+        tier, master = tier_of(sql_name)
+        if tier in TIER_CLASSES:
+            masters[sql_name] = cls = bind(schema, sql_name, TIER_CLASSES[tier])
+            setattr(namespace, cls.__name__, cls)
+        elif tier == "part" and master in masters:
+            part = bind(schema, sql_name, Part)
+            part.master = masters[master]
+            setattr(masters[master], part.__name__, part)
+    return namespace
