@@ -8,12 +8,12 @@ instance, so the familiar DataJoint spelling works on the class itself (API-2).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import catalog, fetch, insert, query
+from . import catalog, fetch, insert, query, update
 from .connection import Connection
-from .errors import DataJointError
+from .errors import DataJointError, UnknownAttributeError
 from .heading import Heading
 
 if TYPE_CHECKING:
@@ -213,6 +213,33 @@ class Table(QueryExpression, metaclass=TableMeta):
         select = query.select(source.relation, self.connection.backend, params, attributes=names)
         statement = insert.select_statement(self, select, names, skip_duplicates=skip_duplicates)
         self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    def update1(self, row: Mapping[str, Any]) -> None:
+        """DML-20: change secondary attributes of exactly one existing row, found by its full primary key."""
+        if self.relation.restrictions:
+            raise DataJointError(f"Update cannot be applied to a restricted table {self.full_name}", rule="DML-20")
+        if not isinstance(row, Mapping):
+            raise DataJointError(
+                f"update1 takes a mapping of attribute names to values, not {type(row).__name__}", rule="DML-20"
+            )
+        heading = self.heading
+        if unknown := [name for name in row if name not in heading]:
+            raise UnknownAttributeError(
+                f"`{unknown[0]}` is not in the table heading of {self.full_name}", rule="DML-20"
+            )
+        if missing := [name for name in heading.primary_key if name not in row]:
+            raise DataJointError(
+                f"update1 needs the whole primary key of {self.full_name}; missing {', '.join(missing)}", rule="DML-20"
+            )
+        key = {name: row[name] for name in heading.primary_key}
+        if len(self & key) != 1:
+            raise DataJointError(
+                f"Update can only be applied to one existing entry of {self.full_name}: {key}", rule="DML-20"
+            )
+        changes = {name: value for name, value in row.items() if name not in key}
+        if changes:
+            statement, params = update.statement(self, key, changes)
+            self.connection.execute(statement, params, context=f"update {self.full_name}")
 
     def delete_quick(self, get_count: bool = False) -> int | None:
         """DML-36: one DELETE of the restricted rows, no cascade; fails on a foreign-key violation."""

@@ -221,3 +221,118 @@ def test_core_type_values_round_trip(schema):  # TYPE-2, TYPE-8
     assert fetched == row
     assert (Everything & {"id": 1}).fetch1("doc", "ident") == (None, None)
     assert (Everything & {"ident": "12345678-1234-5678-1234-567812345678"}).fetch1("id") == 2**40
+
+
+def test_update1_changes_one_row(tables):  # DML-20
+    Subject, _, _ = tables
+    Subject.insert([{"subject_id": 1, "name": "Ann", "sex": "F"}])
+    Subject.update1({"subject_id": 1, "name": "Anne", "sex": None})
+    assert Subject.fetch1() == {"subject_id": 1, "name": "Anne", "sex": None}
+    with pytest.raises(dj.DataJointError, match="one existing entry"):
+        Subject.update1({"subject_id": 2, "name": "Bob"})
+    with pytest.raises(dj.DataJointError, match="restricted"):
+        (Subject & {"subject_id": 1}).update1({"subject_id": 1, "name": "x"})
+    with pytest.raises(dj.DataJointError, match="whole primary key"):
+        Subject.update1({"name": "x"})
+    with pytest.raises(KeyError):
+        Subject.update1({"subject_id": 1, "age": 3})
+    with pytest.raises(dj.DataJointError, match="not nullable"):
+        Subject.update1({"subject_id": 1, "name": None})
+    assert Subject.fetch1("name") == "Anne"
+
+
+def test_update1_of_a_foreign_key_needs_a_parent(schema):  # DML-21
+    @schema
+    class Rig(dj.Lookup):
+        definition = """
+        rig: varchar(8)
+        """
+        contents = [{"rig": "a"}, {"rig": "b"}]
+
+    @schema
+    class Setup(dj.Manual):
+        definition = """
+        setup: int32
+        ---
+        -> Rig
+        """
+
+    assert len(Rig()) == 2  # PIPE-9: contents are inserted on decoration
+    Setup.insert1({"setup": 1, "rig": "a"})
+    Setup.update1({"setup": 1, "rig": "b"})
+    with pytest.raises(dj.IntegrityError):
+        Setup.update1({"setup": 1, "rig": "zz"})
+    assert Setup.fetch1("rig") == "b"
+
+
+def test_auto_populated_tables_refuse_direct_inserts(schema):  # DML-9, DEF-18
+    @schema
+    class Source(dj.Manual):
+        definition = """
+        source: int32
+        """
+
+    @schema
+    class Derived(dj.Computed):
+        definition = """
+        -> Source
+        ---
+        value: float64
+        """
+
+    Source.insert1({"source": 1})
+    with pytest.raises(dj.DataJointError, match="make method"):
+        Derived.insert1({"source": 1, "value": 1.0})
+    Derived.insert1({"source": 1, "value": 1.0}, allow_direct_insert=True)
+    assert len(Derived()) == 1
+
+    class Bad(dj.Computed):
+        definition = """
+        -> Source
+        extra: int32
+        ---
+        value: float64
+        """
+
+    with pytest.raises(dj.DataJointError, match="auto-populated"):
+        schema(Bad)
+
+
+def test_declaring_inside_a_transaction_is_refused(schema, connection):  # PIPE-7
+    class Late(dj.Manual):
+        definition = """
+        late: int32
+        """
+
+    with connection.transaction(), pytest.raises(dj.DataJointError, match="inside a transaction"):
+        schema(Late)
+    assert "late" not in schema.list_tables()
+
+
+def test_production_mode_declares_nothing(schema, connection):  # PIPE-5
+    quiet = dj.Schema(schema.database, connection=connection, create_tables=False)
+
+    class Absent(dj.Manual):
+        definition = """
+        absent: int32
+        """
+
+    quiet(Absent)
+    assert "absent" not in schema.list_tables()
+
+
+def test_long_table_names_are_refused(schema, connection):  # NAME-4
+    limit = connection.backend.MAX_TABLE_NAME
+    name = "A" + "b" * limit  # snake case adds no characters here
+    cls = type(name, (dj.Manual,), {"definition": "k: int32"})
+    with pytest.raises(dj.DataJointError, match="max length"):
+        schema(cls)
+
+
+def test_native_types_are_accepted_with_a_warning(schema, connection):  # TYPE-5
+    native = {"sqlite": "integer", "postgresql": "smallint", "mysql": "int unsigned"}[connection.backend.name]
+    cls = type("Native", (dj.Manual,), {"definition": f"k: int32\n---\nn: {native}"})
+    with pytest.warns(UserWarning, match="native type"):
+        schema(cls)
+    cls.insert1({"k": 1, "n": 7})
+    assert cls.fetch1("n") == 7
