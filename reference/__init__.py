@@ -5,7 +5,7 @@ a sqlglot expression tree and rendered for the backend's dialect.
 """
 
 from . import errors
-from .connection import Connection
+from .connection import Connection, conn
 from .errors import (
     AccessError,
     DataJointError,
@@ -51,6 +51,7 @@ __all__ = [
     "Table",
     "UnknownAttributeError",
     "config",
+    "conn",
     "errors",
     "virtual_schema",
 ]

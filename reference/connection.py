@@ -100,3 +100,14 @@ class Connection:
         if self._raw is not None:
             self._raw.close()
             self._raw = None
+
+
+_default: Connection | None = None
+
+
+def conn(*, reset: bool = False) -> Connection:
+    """The process-wide connection made from `dj.config`, shared by schemas created without one."""
+    global _default
+    if _default is None or reset:
+        _default = Connection()
+    return _default

@@ -11,7 +11,7 @@ from typing import Any
 from sqlglot import exp
 
 from . import catalog
-from .connection import Connection
+from .connection import Connection, conn
 from .ddl import create_table, type_comment
 from .declare import Parent, TableSpec, resolve
 from .errors import DataJointError
@@ -29,7 +29,7 @@ class Schema:
                  create_schema: bool = True, create_tables: bool | None = None):  # fmt: skip
         self.database = name
         self.context = context
-        self.connection = connection or Connection()
+        self.connection = connection or conn()
         self.create_tables = config["database.create_tables"] if create_tables is None else create_tables
         self.tables: dict[str, type[Table]] = {}  # SQL name → class
         self._populating: set[str] = set()
