@@ -8,6 +8,7 @@ instance, so the familiar DataJoint spelling works on the class itself (API-2).
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -68,6 +69,21 @@ class QueryExpression:
     def keys(self, order_by=None, limit=None, offset=0) -> list[dict]:
         return fetch.dicts(self, order_by=order_by, limit=limit, offset=offset, attributes=self.primary_key)
 
+    def fetch(self, *attributes: str, format: str | None = None, as_dict: bool | None = None, **options):
+        """FETCH-4: the 1.x method, kept with a DeprecationWarning and mapped onto the 2.x methods."""
+        warnings.warn(
+            "fetch() is deprecated: use to_dicts(), to_pandas(), to_arrays() or keys()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if attributes == ("KEY",):
+            return self.keys(**options)
+        if format == "frame":
+            return self.to_pandas(**options)
+        if as_dict:
+            return fetch.dicts(self, attributes=list(attributes) or None, **options)
+        return self.to_arrays(*attributes, **options)
+
     def fetch1(self, *attributes: str):
         return fetch.one(self, attributes)
 
@@ -98,7 +114,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_arrays", "keys", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe"}
+         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:

@@ -336,3 +336,43 @@ def test_native_types_are_accepted_with_a_warning(schema, connection):  # TYPE-5
         schema(cls)
     cls.insert1({"k": 1, "n": 7})
     assert cls.fetch1("n") == 7
+
+
+def test_fetch_is_deprecated_but_works(tables):  # FETCH-4
+    Subject, _, _ = tables
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in (1, 2)])
+    with pytest.warns(DeprecationWarning):
+        assert Subject.fetch("KEY") == [{"subject_id": 1}, {"subject_id": 2}]
+    with pytest.warns(DeprecationWarning):
+        assert len(Subject.fetch(format="frame")) == 2
+    with pytest.warns(DeprecationWarning):
+        assert sorted(Subject.fetch("name")) == ["n1", "n2"]
+
+
+def test_delete_asks_before_committing(tables, monkeypatch):  # DML-32
+    Subject, _, _ = tables
+    Subject.insert1({"subject_id": 1})
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert Subject.delete(prompt=True) == 0
+    assert len(Subject()) == 1
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    assert Subject.delete(prompt=True) == 1
+    assert len(Subject()) == 0
+
+
+def test_hidden_attributes_stay_hidden(schema):  # SYS-6, DEF-4
+    @schema
+    class Setting(dj.Manual):
+        definition = """
+        ---
+        value: int32
+        """
+
+    Setting.insert1({"value": 1})
+    assert Setting.primary_key == [] and Setting.heading.names == ["value"]
+    assert Setting.to_dicts() == [{"value": 1}]
+    with pytest.raises(dj.DuplicateError):
+        Setting.insert1({"value": 2})
+    with pytest.raises(KeyError):
+        Setting.insert1({"_singleton": True, "value": 3})
+    assert len(Setting & {"_singleton": False}) == 1  # hidden keys of a dict restriction are ignored
