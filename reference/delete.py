@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from . import catalog, query
-from .errors import DataJointError
+from .errors import DataJointError, IntegrityError
 from .naming import LINEAGE_TABLE, tier_of
 from .settings import config
 
@@ -89,8 +89,8 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
     def run() -> None:
         for node in reversed(list(relations)):  # leaves first
             params: list = []
-            cursor = connection.execute(query.delete(relations[node], connection.backend, params), params,
-                                        context=f"delete from `{node[0]}`.`{node[1]}`")  # fmt: skip
+            statement = query.delete(relations[node], connection.backend, params)
+            cursor = _execute_delete(connection, statement, params, context=f"delete from `{node[0]}`.`{node[1]}`")
             counts[node] = cursor.rowcount
         if part_integrity == "enforce":
             _check_parts(counts)
@@ -106,6 +106,18 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
     except _Declined:
         return 0
     return counts[(table.schema_name, table.table_name)]
+
+
+def _execute_delete(connection: Connection, statement, params: list, *, context: str):
+    """DML-35: a foreign key from a schema that is not loaded blocks the delete, and the error says so."""
+    try:
+        return connection.execute(statement, params, context=context)
+    except IntegrityError as error:
+        raise IntegrityError(
+            f"Delete blocked by a table in a schema that is not loaded on this connection ({error}); "
+            "activate that schema first so the delete can cascade into it",
+            rule="DML-35",
+        ) from None
 
 
 class _Declined(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import catalog, fetch, insert, query, update
@@ -109,12 +110,22 @@ class QueryExpression:
         return f"<{type(self).__name__} {self.relation.schema}.{self.relation.table} restricted {len(self.relation.restrictions)}x>"
 
 
+@dataclass(frozen=True)
+class ValidationResult:
+    is_valid: bool
+    errors: list[str]
+    rows_checked: int
+
+    def __bool__(self) -> bool:
+        return self.is_valid
+
+
 class TableMeta(type):
     """Forwards the API methods on a table class to an instance of it (API-2)."""
 
     FORWARDED = frozenset(
-        {"insert", "insert1", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe"}
+        {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
+         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:
@@ -213,6 +224,25 @@ class Table(QueryExpression, metaclass=TableMeta):
                 with self.connection.transaction():
                     for statement, params in statements:
                         self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    def insert_dataframe(self, frame, index_as_pk: bool | None = None, **options):
+        """DML-10: insert a DataFrame; an index named like the primary key becomes key columns (as to_pandas makes)."""
+        names = [n for n in frame.index.names if n is not None]
+        if index_as_pk is None:
+            index_as_pk = bool(names) and names == self.primary_key
+        return self.insert(frame.reset_index() if index_as_pk else frame.reset_index(drop=True), **options)
+
+    def validate(self, rows, *, ignore_extra_fields: bool = False) -> ValidationResult:
+        """DML-10: check rows against the heading without touching the database (keys and references unchecked)."""
+        errors = []
+        checked = 0
+        for row in insert.as_dicts(rows, self.heading.names):
+            checked += 1
+            try:
+                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields)
+            except DataJointError as error:
+                errors.append(str(error))
+        return ValidationResult(not errors, errors, checked)
 
     def insert1(self, row, **options):
         return self.insert((row,), **options)
