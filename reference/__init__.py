@@ -5,6 +5,7 @@ a sqlglot expression tree and rendered for the backend's dialect.
 """
 
 from . import errors
+from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
     AccessError,
@@ -16,10 +17,10 @@ from .errors import (
     QueryError,
     UnknownAttributeError,
 )
-from .query import Not
+from .expression import QueryExpression, U
 from .schema import Schema
 from .settings import Config, config
-from .table import Computed, Imported, Lookup, Manual, Part, QueryExpression, Table
+from .table import Computed, Imported, Lookup, Manual, Part, Table
 from .virtual import virtual_schema
 
 # What this implementation offers, in the vocabulary of spec/capabilities.yaml; rules and vectors that
@@ -32,6 +33,7 @@ CAPABILITIES = frozenset(
 __all__ = [
     "CAPABILITIES",
     "AccessError",
+    "AndList",
     "Computed",
     "Config",
     "Connection",
@@ -49,6 +51,8 @@ __all__ = [
     "QueryExpression",
     "Schema",
     "Table",
+    "Top",
+    "U",
     "UnknownAttributeError",
     "config",
     "conn",

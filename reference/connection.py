@@ -48,8 +48,13 @@ class Connection:
     def render(self, statement: exp.Expression) -> str:
         return self.backend.render(statement)
 
-    def execute(self, statement: exp.Expression, params: Sequence[Any] = (), *, context: str = "") -> Any:
-        """Run one statement and return the cursor; driver errors become the spec's errors."""
+    def execute(self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = "") -> Any:
+        """Run one statement and return the cursor; driver errors become the spec's errors.
+
+        Without `params`, the values are those bound into the tree's placeholders, in statement order.
+        """
+        if params is None:
+            params = [node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)]
         sql = self.render(statement)
         log.debug("%s  %s", sql, params)
         if self.on_statement:
@@ -75,7 +80,9 @@ class Connection:
             raise self.backend.translate(error, context or sql) from None
         self.statements += 1
 
-    def query(self, statement: exp.Expression, params: Sequence[Any] = (), *, context: str = "") -> list[tuple]:
+    def query(
+        self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = ""
+    ) -> list[tuple]:
         return list(self.execute(statement, params, context=context).fetchall())
 
     @contextmanager

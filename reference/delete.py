@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from . import catalog, query
+from . import algebra, catalog
+from .compiler import delete_statement
+from .conditions import Matching
 from .errors import DataJointError, IntegrityError
 from .naming import LINEAGE_TABLE, tier_of
 from .settings import config
@@ -43,21 +45,21 @@ def _descendants(start: Node, edges) -> list[Node]:
     return order[::-1]
 
 
-def _relations(table: Table, edges) -> dict[Node, query.Relation]:
+def _relations(table: Table, edges) -> dict[Node, algebra.Node]:
     """DML-30, DML-31: each descendant restricted to the rows that reference rows being deleted (OR over paths)."""
     connection = table.connection
     start = (table.schema_name, table.table_name)
-    relations = {start: table.relation}
+    relations = {start: table.node}
     for node in _descendants(start, edges)[1:]:
         matches = [
-            query.Matching(relations[parent], pairs)
+            Matching(relations[parent], pairs)
             for parent, links in edges.items()
             if parent in relations
             for child, pairs in links
             if child == node
         ]
         heading = connection.schemas[node[0]].heading_of(node[1])
-        relations[node] = query.Relation(node[0], node[1], heading, (matches,))
+        relations[node] = algebra.Restrict(heading, algebra.TableNode(heading, node[0], node[1]), matches)
     return relations
 
 
@@ -88,9 +90,8 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
 
     def run() -> None:
         for node in reversed(list(relations)):  # leaves first
-            params: list = []
-            statement = query.delete(relations[node], connection.backend, params)
-            cursor = _execute_delete(connection, statement, params, context=f"delete from `{node[0]}`.`{node[1]}`")
+            statement = delete_statement(relations[node], connection.backend)
+            cursor = _execute_delete(connection, statement, context=f"delete from `{node[0]}`.`{node[1]}`")
             counts[node] = cursor.rowcount
         if part_integrity == "enforce":
             _check_parts(counts)
@@ -108,10 +109,10 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
     return counts[(table.schema_name, table.table_name)]
 
 
-def _execute_delete(connection: Connection, statement, params: list, *, context: str):
+def _execute_delete(connection: Connection, statement, *, context: str):
     """DML-35: a foreign key from a schema that is not loaded blocks the delete, and the error says so."""
     try:
-        return connection.execute(statement, params, context=context)
+        return connection.execute(statement, context=context)
     except IntegrityError as error:
         raise IntegrityError(
             f"Delete blocked by a table in a schema that is not loaded on this connection ({error}); "
@@ -138,7 +139,7 @@ def _check_parts(counts: dict[Node, int]) -> None:
 
 def drop(table: Table, *, prompt: bool | None, part_integrity: str) -> None:
     """DML-37: drop the table and every table below it, leaves first."""
-    if table.relation.restrictions:
+    if table.restricted:
         raise DataJointError(f"A restricted table cannot be dropped ({table.full_name})", rule="DML-37")
     if table.tier == "part" and part_integrity != "ignore":
         raise DataJointError(f"Cannot drop a Part directly ({table.full_name}); drop its master", rule="DML-37")

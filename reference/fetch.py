@@ -5,21 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import query
+from sqlglot import exp
+
+from . import algebra
+from .compiler import Compiler, column, columns
+from .conditions import Top
 from .errors import DataJointError
 
 if TYPE_CHECKING:
-    from .table import QueryExpression
+    from .expression import QueryExpression
 
 
-def _order(expression: QueryExpression, order_by) -> list[str]:
-    """FETCH-1: `KEY` (optionally `KEY DESC`) stands for the primary-key attributes."""
-    terms = [order_by] if isinstance(order_by, str) else list(order_by or [])
-    expanded = []
-    for term in terms:
-        name, _, direction = term.strip().partition(" ")
-        expanded += [f"{k} {direction}".strip() for k in expression.primary_key] if name == "KEY" else [term]
-    return expanded
+def statement(expression: QueryExpression, names: Sequence[str], *, order_by=None, limit=None, offset=0) -> exp.Select:
+    """Q-72: ordering and paging are applied outermost; without an ordering a Top's own ordering is kept."""
+    node = expression.node
+    if order_by is None and isinstance(node, algebra.Top):
+        order_by = list(node.order_by)
+    if (limit is not None or offset) and not order_by:
+        order_by = ["KEY"]
+    terms = Top(limit, order_by, offset).terms(expression.primary_key) if order_by else ()
+    compiler = Compiler(expression.connection.backend)
+    inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True))
+    query = exp.select(*columns(names)).from_(inner)
+    if terms:
+        query = query.order_by(
+            *(exp.Ordered(this=column(t.split()[0]), desc=t.upper().endswith(" DESC")) for t in terms)
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    elif offset:
+        query = query.limit(2**62)
+    return query.offset(offset) if offset else query
 
 
 def rows(
@@ -29,27 +45,16 @@ def rows(
     names = list(attributes) if attributes is not None else expression.heading.names
     for name in names:
         if name not in expression.heading:
-            raise DataJointError(f"Attribute `{name}` is not found in {expression.relation.table}", rule="FETCH-6")
-    if (limit is not None or offset) and not order_by:
-        order_by = ["KEY"]
-    params: list = []
-    select = query.select(
-        expression.relation,
-        backend,
-        params,
-        attributes=names,
-        order_by=_order(expression, order_by),
-        limit=limit,
-        offset=offset,
-    )
-    fetched = expression.connection.query(select, params, context=f"fetch from {expression.relation.table}")
+            raise DataJointError(f"Attribute `{name}` is not found in the query", rule="FETCH-6")
+    select = statement(expression, names, order_by=order_by, limit=limit, offset=offset)
+    fetched = expression.connection.query(select, context="fetch")
     types = [expression.heading[n].type for n in names]
-    return names, [tuple(backend.from_driver(v, t) for v, t in zip(row, types, strict=True)) for row in fetched]
+    return names, [tuple(backend.from_driver(v, t) for v, t in zip(row, types, strict=False)) for row in fetched]
 
 
 def dicts(expression: QueryExpression, *, attributes=None, order_by=None, limit=None, offset=0) -> list[dict]:
     names, values = rows(expression, attributes, order_by=order_by, limit=limit, offset=offset)
-    return [dict(zip(names, row, strict=True)) for row in values]
+    return [dict(zip(names, row, strict=False)) for row in values]
 
 
 def pandas(expression: QueryExpression, **options):
@@ -74,11 +79,7 @@ def arrays(expression: QueryExpression, attributes: Sequence[str], *, include_ke
 
     if not attributes:
         names, values = rows(expression, **options)
-        return (
-            np.array(values, dtype=[(n, object) for n in names])
-            if values
-            else np.array([], dtype=[(n, object) for n in names])
-        )
+        return np.array(values, dtype=[(n, object) for n in names])
     names, values = rows(expression, list(attributes), **options)
     columns = tuple(np.array([row[i] for row in values], dtype=object) for i in range(len(names)))
     if include_key:
@@ -105,14 +106,12 @@ def iterate(expression: QueryExpression) -> Iterator[dict]:
     backend = expression.connection.backend
     names = expression.heading.names
     types = [expression.heading[n].type for n in names]
-    params: list = []
-    cursor = expression.connection.execute(query.select(expression.relation, backend, params), params)
+    cursor = expression.connection.execute(statement(expression, names))
     for row in cursor:
-        yield {n: backend.from_driver(v, t) for n, v, t in zip(names, row, types, strict=True)}
+        yield {n: backend.from_driver(v, t) for n, v, t in zip(names, row, types, strict=False)}
 
 
 def count(expression: QueryExpression) -> int:
-    params: list = []
-    return expression.connection.query(query.count(expression.relation, expression.connection.backend, params), params)[
-        0
-    ][0]
+    compiler = Compiler(expression.connection.backend)
+    inner = compiler.select(expression.node).subquery(exp.to_identifier(compiler.alias(), quoted=True))
+    return expression.connection.query(exp.select(exp.Count(this=exp.Star())).from_(inner))[0][0]

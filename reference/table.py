@@ -1,113 +1,23 @@
-"""Query expressions and tables as users see them: restrict, fetch, insert, delete, drop.
+"""Tables as users see them: a base table is a query expression that can also insert, update, delete and drop.
 
-`QueryExpression` wraps an immutable `Relation` (Q-1); `Table` is the expression of a whole base table,
-declared by decorating a class with a `Schema`. Class attributes such as `Session.insert` forward to an
-instance, so the familiar DataJoint spelling works on the class itself (API-2).
+`Table` is declared by decorating a class with a `Schema`. Class attributes such as `Session.insert`
+forward to an instance, so the familiar DataJoint spelling works on the class itself (API-2).
 """
 
 from __future__ import annotations
 
-import copy
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import catalog, fetch, insert, query, update
-from .connection import Connection
+from . import algebra, catalog, insert, update
+from .compiler import Compiler, delete_statement
 from .errors import DataJointError, UnknownAttributeError
+from .expression import QueryExpression
 from .heading import Heading
 
 if TYPE_CHECKING:
     from .schema import Schema
-
-
-class QueryExpression:
-    """An immutable, lazy relation (Q-1): restrictions return new expressions; SQL runs on fetch."""
-
-    def __init__(self, relation: query.Relation, connection: Connection):
-        self.relation = relation
-        self.connection = connection
-
-    @property
-    def heading(self) -> Heading:
-        return self.relation.heading
-
-    @property
-    def primary_key(self) -> list[str]:
-        return self.heading.primary_key
-
-    def restrict(self, condition: Any) -> QueryExpression:
-        """Q-10: a new expression with one more restriction; a restricted table keeps its table methods."""
-        if isinstance(condition, type) and issubclass(condition, Table):
-            condition = condition()
-        restricted = copy.copy(self)
-        restricted.relation = self.relation.restrict(condition)
-        return restricted
-
-    def __and__(self, condition: Any) -> QueryExpression:
-        return self.restrict(condition)
-
-    def __sub__(self, condition: Any) -> QueryExpression:
-        if isinstance(condition, type) and issubclass(condition, Table):
-            condition = condition()
-        return self.restrict(query.Not(condition))
-
-    # --- fetch (FETCH rules) -----------------------------------------------------------------------
-
-    def to_dicts(self, order_by=None, limit=None, offset=0) -> list[dict]:
-        return fetch.dicts(self, order_by=order_by, limit=limit, offset=offset)
-
-    def to_pandas(self, order_by=None, limit=None, offset=0):
-        return fetch.pandas(self, order_by=order_by, limit=limit, offset=offset)
-
-    def to_arrow(self, order_by=None, limit=None, offset=0):
-        return fetch.arrow(self, order_by=order_by, limit=limit, offset=offset)
-
-    def to_arrays(self, *attributes: str, include_key=False, order_by=None, limit=None, offset=0):
-        return fetch.arrays(self, attributes, include_key=include_key, order_by=order_by, limit=limit, offset=offset)
-
-    def keys(self, order_by=None, limit=None, offset=0) -> list[dict]:
-        return fetch.dicts(self, order_by=order_by, limit=limit, offset=offset, attributes=self.primary_key)
-
-    def fetch(self, *attributes: str, format: str | None = None, as_dict: bool | None = None, **options):
-        """FETCH-4: the 1.x method, kept with a DeprecationWarning and mapped onto the 2.x methods."""
-        warnings.warn(
-            "fetch() is deprecated: use to_dicts(), to_pandas(), to_arrays() or keys()",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if attributes == ("KEY",):
-            return self.keys(**options)
-        if format == "frame":
-            return self.to_pandas(**options)
-        if as_dict:
-            return fetch.dicts(self, attributes=list(attributes) or None, **options)
-        return self.to_arrays(*attributes, **options)
-
-    def fetch1(self, *attributes: str):
-        return fetch.one(self, attributes)
-
-    def head(self, limit: int = 25) -> list[dict]:
-        return self.to_dicts(order_by=["KEY"], limit=limit)
-
-    def tail(self, limit: int = 25) -> list[dict]:
-        return list(reversed(self.to_dicts(order_by=["KEY DESC"], limit=limit)))
-
-    def __iter__(self) -> Iterator[dict]:
-        return fetch.iterate(self)
-
-    def __len__(self) -> int:
-        return fetch.count(self)
-
-    def __bool__(self) -> bool:
-        return fetch.count(self) > 0
-
-    def __contains__(self, item: Any) -> bool:
-        return bool(self & item)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.relation.schema}.{self.relation.table} restricted {len(self.relation.restrictions)}x>"
 
 
 @dataclass(frozen=True)
@@ -161,7 +71,8 @@ class Table(QueryExpression, metaclass=TableMeta):
             raise DataJointError(
                 f"Table class {type(self).__name__} is not bound to a schema; decorate it with a Schema"
             )
-        super().__init__(query.Relation(schema.database, self.table_name, self._load_heading()), schema.connection)
+        node = algebra.TableNode(self._load_heading(), schema.database, self.table_name)
+        super().__init__(node, schema.connection)
 
     @classmethod
     def _load_heading(cls) -> Heading:
@@ -199,7 +110,7 @@ class Table(QueryExpression, metaclass=TableMeta):
         self, rows, *, skip_duplicates=False, ignore_extra_fields=False, allow_direct_insert=None, chunk_size=None
     ):
         """DML-1 .. DML-9; one transaction for the whole call unless `chunk_size` splits it."""
-        if self.relation.restrictions:
+        if self.restricted:
             raise DataJointError(f"Cannot insert into a restricted table {self.full_name}")
         if self.tier in ("imported", "computed") and not (allow_direct_insert or type(self)._schema.populating(self)):
             raise DataJointError(
@@ -255,14 +166,17 @@ class Table(QueryExpression, metaclass=TableMeta):
                 f"`{unknown[0]}` of the query is not in the table heading of {self.full_name}", rule="DML-8"
             )
         names = [n for n in names if n in self.heading]
-        params: list = []
-        select = query.select(source.relation, self.connection.backend, params, attributes=names)
+        select = Compiler(self.connection.backend)._plain_of(source.node, names)
         statement = insert.select_statement(self, select, names, skip_duplicates=skip_duplicates)
-        self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+        self.connection.execute(statement, context=f"insert into {self.full_name}")
+
+    @property
+    def restricted(self) -> bool:
+        return not isinstance(self.node, algebra.TableNode)
 
     def update1(self, row: Mapping[str, Any]) -> None:
         """DML-20: change secondary attributes of exactly one existing row, found by its full primary key."""
-        if self.relation.restrictions:
+        if self.restricted:
             raise DataJointError(f"Update cannot be applied to a restricted table {self.full_name}", rule="DML-20")
         if not isinstance(row, Mapping):
             raise DataJointError(
@@ -289,12 +203,8 @@ class Table(QueryExpression, metaclass=TableMeta):
 
     def delete_quick(self, get_count: bool = False) -> int | None:
         """DML-36: one DELETE of the restricted rows, no cascade; fails on a foreign-key violation."""
-        params: list = []
-        cursor = self.connection.execute(
-            query.delete(self.relation, self.connection.backend, params),
-            params,
-            context=f"delete from {self.full_name}",
-        )
+        statement = delete_statement(self.node, self.connection.backend)
+        cursor = self.connection.execute(statement, context=f"delete from {self.full_name}")
         return cursor.rowcount if get_count else None
 
     def delete(self, *, transaction: bool = True, prompt: bool | None = None, part_integrity: str = "enforce") -> int:

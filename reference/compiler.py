@@ -1,0 +1,245 @@
+"""Algebra nodes → sqlglot SELECT trees, the same for every dialect; the backend renders them.
+
+Values become placeholders that carry their value (`bind`); the connection collects them in the order
+they appear in the statement. Each node compiles to a SELECT whose output columns are its heading's names.
+A restriction of a base table adds to its WHERE; every other node reads its operands as subqueries.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlglot import exp
+
+from . import algebra
+from .backends.base import Backend, identifier
+from .conditions import AndList, Matching, Not, Top, parse_sql
+from .errors import DataJointError
+from .heading import Heading
+from .values import normalize
+
+
+def bind(value: Any) -> exp.Placeholder:
+    placeholder = exp.Placeholder()
+    placeholder.meta["value"] = value
+    return placeholder
+
+
+def column(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(identifier(name), table=identifier(table) if table else None)
+
+
+def columns(names: Sequence[str]) -> list[exp.Expression]:
+    """The select list for these names; a relation without attributes selects the constant 1."""
+    return [column(n) for n in names] or [exp.Literal.number(1)]
+
+
+class Compiler:
+    """One compilation: a counter for subquery aliases, so the same tree always gives the same SQL."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self._aliases = itertools.count(1)
+
+    def alias(self) -> str:
+        return f"_s{next(self._aliases)}"
+
+    # --- relations ---------------------------------------------------------------------------------
+
+    def select(self, node: algebra.Node) -> exp.Select:
+        return getattr(self, f"visit_{type(node).__name__}")(node)
+
+    def source(self, node: algebra.Node) -> tuple[exp.Expression, str]:
+        """A FROM item for a node and the alias its columns are qualified with."""
+        alias = self.alias()
+        if isinstance(node, algebra.TableNode):
+            return self.backend.table(node.schema, node.table).as_(identifier(alias)), alias
+        return self.select(node).subquery(identifier(alias)), alias
+
+    def visit_TableNode(self, node: algebra.TableNode) -> exp.Select:
+        return exp.select(*columns(node.heading.names)).from_(self.backend.table(node.schema, node.table))
+
+    def visit_Restrict(self, node: algebra.Restrict) -> exp.Select:
+        if isinstance(node.child, algebra.TableNode | algebra.Restrict) and _base_chain(node.child):
+            return self.select(node.child).where(self.condition(node.condition, node.child.heading))
+        source, _ = self.source(node.child)
+        return self._plain(node.heading, source).where(self.condition(node.condition, node.child.heading))
+
+    def visit_Project(self, node: algebra.Project) -> exp.Select:
+        source, _ = self.source(node.child)
+        expressions = [
+            column(src).as_(identifier(name))
+            if isinstance(src, str) and src != name
+            else column(name)
+            if isinstance(src, str)
+            else src.copy().as_(identifier(name))
+            for name, src in node.columns
+        ]
+        return exp.select(*expressions or [exp.Literal.number(1)]).from_(source)
+
+    def visit_Join(self, node: algebra.Join) -> exp.Select:
+        left, left_alias = self.source(node.left)
+        right, right_alias = self.source(node.right)
+        columns = [
+            column(n) if n in node.shared else column(n, left_alias if n in node.left.heading else right_alias)
+            for n in node.heading.names
+        ]
+        query = exp.select(*columns or [exp.Literal.number(1)]).from_(left)
+        if not node.shared:
+            return query.join(right, join_type="cross")
+        return query.join(right, using=[identifier(n) for n in node.shared], join_type="left" if node.outer else None)
+
+    def visit_Aggregate(self, node: algebra.Aggregate) -> exp.Select:
+        computed = [tree.copy().as_(identifier(name)) for name, tree in node.computed]
+        if node.group is None:  # U(...).aggr(A)
+            source, _ = self.source(node.source)
+            keys = [column(n) for n in node.heading.primary_key]
+            query = exp.select(*keys, *computed).from_(source)
+            return query.group_by(*keys) if keys else query
+        group, group_alias = self.source(node.group)
+        source, _ = self.source(node.source)
+        shared = algebra.shared_names(node.group.heading, node.source.heading)
+        kept = [
+            column(n) if n in shared else column(n, group_alias) for n in (*node.group.heading.primary_key, *node.kept)
+        ]
+        query = exp.select(*kept, *computed).from_(group)
+        query = query.join(source, using=[identifier(n) for n in shared], join_type="left" if node.keep_all else None)
+        return query.group_by(*(k.copy() for k in kept))
+
+    def visit_Union(self, node: algebra.Union) -> exp.Select | exp.Union:
+        key = node.heading.primary_key
+        left_secondary, right_secondary = node.left.heading.secondary, node.right.heading.secondary
+        if not left_secondary and not right_secondary:
+            return exp.union(self._plain_of(node.left, key), self._plain_of(node.right, key), distinct=True)
+        left, left_alias = self.source(node.left)
+        right, right_alias = self.source(node.right)
+        first = (
+            exp.select(
+                *(column(n) for n in key),
+                *(column(n, left_alias) for n in left_secondary),
+                *(column(n, right_alias) for n in right_secondary),
+            )
+            .from_(left)
+            .join(right, using=[identifier(n) for n in key], join_type="left")
+        )
+        others, others_alias = self.source(node.right)
+        missing = exp.not_(
+            exp.In(
+                this=exp.Tuple(expressions=[column(n, others_alias) for n in key]),
+                query=exp.Subquery(this=self._plain_of(node.left, key)),
+            )
+        )
+        second = (
+            exp.select(
+                *(column(n, others_alias) for n in key),
+                *(exp.null().as_(identifier(n)) for n in left_secondary),
+                *(column(n, others_alias) for n in right_secondary),
+            )
+            .from_(others)
+            .where(missing)
+        )
+        return exp.union(first, second, distinct=True)
+
+    def visit_Distinct(self, node: algebra.Distinct) -> exp.Select:
+        source, _ = self.source(node.child)
+        return self._plain(node.heading, source).distinct()
+
+    def visit_Top(self, node: algebra.Top) -> exp.Select:
+        source, _ = self.source(node.child)
+        query = self._plain(node.heading, source)
+        if node.order_by:
+            query = query.order_by(*(_ordered(term) for term in node.order_by))
+        if node.limit is not None:
+            query = query.limit(node.limit)
+        elif node.offset:
+            query = query.limit(2**62)  # Q-70: an offset without a limit
+        return query.offset(node.offset) if node.offset else query
+
+    def _plain(self, heading: Heading, source: exp.Expression) -> exp.Select:
+        return exp.select(*columns(heading.names)).from_(source)
+
+    def _plain_of(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
+        source, _ = self.source(node)
+        return exp.select(*columns(names)).from_(source)
+
+    # --- conditions (Q-11) -------------------------------------------------------------------------
+
+    def condition(self, condition: Any, heading: Heading) -> exp.Expression:
+        from .expression import QueryExpression, _operand
+
+        condition = _operand(condition)
+        if isinstance(condition, bool):
+            return exp.true() if condition else exp.false()
+        if isinstance(condition, Not):
+            return exp.not_(exp.paren(self.condition(condition.condition, heading)))
+        if isinstance(condition, str):
+            return exp.paren(parse_sql(condition, heading, what="restriction"))
+        if isinstance(condition, Mapping):
+            return self._dict(condition, heading)
+        if isinstance(condition, Matching):
+            subquery = self._plain_of(condition.parent, [p for _, p in condition.pairs])
+            child = exp.Tuple(expressions=[column(c) for c, _ in condition.pairs])
+            return exp.In(this=child, query=exp.Subquery(this=subquery))
+        if isinstance(condition, algebra.Node):
+            return self._semijoin(condition, heading)
+        if isinstance(condition, QueryExpression):
+            return self._semijoin(condition.node, heading)
+        if isinstance(condition, AndList):
+            return exp.and_(*(exp.paren(self.condition(c, heading)) for c in condition)) if condition else exp.true()
+        if isinstance(condition, Sequence | set | frozenset):
+            if not condition:
+                return exp.false()  # Q-11: an empty list matches nothing
+            return exp.or_(*(exp.paren(self.condition(c, heading)) for c in condition))
+        if isinstance(condition, Top):
+            raise DataJointError(f"Invalid restriction type {condition}", rule="Q-17")
+        raise DataJointError(f"Invalid restriction type {type(condition).__name__}: {condition!r}", rule="Q-11")
+
+    def _dict(self, condition: Mapping, heading: Heading) -> exp.Expression:
+        """Q-12: equality on keys that are visible attributes; other keys are ignored; None is IS NULL."""
+        terms = []
+        for name, value in condition.items():
+            if name not in heading:
+                continue
+            attribute = heading[name]
+            if value is None:
+                terms.append(column(name).is_(exp.null()))
+            else:
+                terms.append(
+                    column(name).eq(
+                        bind(self.backend.to_driver(normalize(value, attribute, "restriction"), attribute.type))
+                    )
+                )
+        return exp.and_(*terms) if terms else exp.true()
+
+    def _semijoin(self, node: algebra.Node, heading: Heading) -> exp.Expression:
+        """Q-14: rows matching some row of `node` on every shared visible attribute."""
+        shared = algebra.shared_names(heading, node.heading)
+        subquery = self._plain_of(node, shared)
+        if not shared:
+            return exp.Exists(this=subquery)
+        return exp.In(this=exp.Tuple(expressions=[column(n) for n in shared]), query=exp.Subquery(this=subquery))
+
+
+def _base_chain(node: algebra.Node) -> bool:
+    while isinstance(node, algebra.Restrict):
+        node = node.child
+    return isinstance(node, algebra.TableNode)
+
+
+def _ordered(term: str) -> exp.Ordered:
+    name, _, direction = term.strip().partition(" ")
+    return exp.Ordered(this=column(name), desc=direction.strip().upper() == "DESC")
+
+
+def delete_statement(node: algebra.Node, backend: Backend) -> exp.Delete:
+    """DELETE of the rows a restricted base table selects; restrictions become its WHERE."""
+    compiler, conditions = Compiler(backend), []
+    while isinstance(node, algebra.Restrict):
+        conditions.append(compiler.condition(node.condition, node.child.heading))
+        node = node.child
+    if not isinstance(node, algebra.TableNode):
+        raise DataJointError(f"Only restrictions of a table can be deleted from, not {type(node).__name__}")
+    where = exp.and_(*reversed(conditions)) if conditions else None
+    return exp.delete(backend.table(node.schema, node.table), where=where)

@@ -1,0 +1,88 @@
+"""Restriction conditions (Q-11): the forms users write, and the SQL text they may contain (Q-13, Q-24).
+
+SQL text is the one place where user SQL enters: it is parsed by sqlglot (as MySQL, DataJoint's own
+dialect), every attribute it names is checked against the heading, and it is rendered later for the target
+dialect. Text that does not parse is refused with the position of the error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from .errors import DataJointError, UnknownAttributeError
+from .heading import Heading
+
+
+@dataclass(frozen=True)
+class Not:
+    """`dj.Not(c)`: the complement of a condition; `Not(Not(c))` is `c`."""
+
+    condition: Any
+
+
+class AndList(list):
+    """`dj.AndList([...])`: all conditions must hold; an empty AndList is true."""
+
+
+@dataclass(frozen=True)
+class Top:
+    """`dj.Top(limit=1, order_by="KEY", offset=0)` (Q-70)."""
+
+    limit: int | None = 1
+    order_by: str | list[str] | None = "KEY"
+    offset: int = 0
+
+    def __post_init__(self):
+        if self.limit is not None and (not isinstance(self.limit, int) or isinstance(self.limit, bool)):
+            raise TypeError(f"Top limit must be an integer or None, not {self.limit!r}")
+        if not isinstance(self.offset, int) or isinstance(self.offset, bool):
+            raise TypeError(f"Top offset must be an integer, not {self.offset!r}")
+        orders = [self.order_by] if isinstance(self.order_by, str) else self.order_by
+        if orders is not None and not all(isinstance(o, str) for o in orders):
+            raise TypeError(f"Top order_by must be a string, a list of strings or None, not {self.order_by!r}")
+
+    def terms(self, primary_key: list[str]) -> tuple[str, ...]:
+        """The ordering with `KEY` (or `KEY DESC`) expanded to the primary key."""
+        orders = [self.order_by] if isinstance(self.order_by, str) else list(self.order_by or [])
+        expanded = []
+        for term in orders:
+            name, _, direction = term.strip().partition(" ")
+            expanded += [f"{k} {direction}".strip() for k in primary_key] if name == "KEY" else [term.strip()]
+        return tuple(expanded)
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Rows whose foreign-key attributes match a row of a parent node (the cascade of DML-31)."""
+
+    parent: Any  # an algebra node
+    pairs: tuple[tuple[str, str], ...]  # (child attribute, parent attribute)
+
+
+def parse_sql(text: str, heading: Heading, *, what: str, hidden: bool = True) -> exp.Expression:
+    """Q-13: parse a restriction or computed expression and check the attributes it names."""
+    try:
+        tree = sqlglot.parse_one(text, read="mysql")
+    except sqlglot.errors.ParseError as error:
+        where = error.errors[0] if error.errors else {}
+        position = f" at line {where.get('line')}, column {where.get('col')}" if where else ""
+        raise DataJointError(
+            f"Cannot parse the {what} {text!r}{position}: {error.errors[0]['description'] if error.errors else error}",
+            rule="Q-13",
+        ) from None
+    if tree is None:
+        raise DataJointError(f"The {what} {text!r} is empty", rule="Q-13")
+    known = heading.all_names if hidden else heading.names
+    for column in tree.find_all(exp.Column):
+        if column.table or column.name not in known:
+            raise UnknownAttributeError(f"Attribute `{column.sql()}` is not found in query.", rule="Q-13")
+        column.set("this", exp.to_identifier(column.name, quoted=True))
+    return tree
+
+
+def is_aggregate(tree: exp.Expression) -> bool:
+    return tree.find(exp.AggFunc) is not None
