@@ -27,11 +27,15 @@ from .virtual import virtual_schema
 # need anything else are not applicable to it.
 CAPABILITIES = frozenset(
     {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
-     "fetch.pandas", "fetch.arrow", "transactions", "config"}
+     "query.top", "query.universal", "fetch.pandas", "fetch.arrow", "transactions", "config"}
 )  # fmt: skip
+
+# The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
+KNOBS = {"antijoin_null": "not_exists", "string_collation": "binary"}
 
 __all__ = [
     "CAPABILITIES",
+    "KNOBS",
     "AccessError",
     "AndList",
     "Computed",

@@ -8,7 +8,7 @@ A restriction of a base table adds to its WHERE; every other node reads its oper
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlglot import exp
@@ -62,10 +62,13 @@ class Compiler:
         return exp.select(*columns(node.heading.names)).from_(self.backend.table(node.schema, node.table))
 
     def visit_Restrict(self, node: algebra.Restrict) -> exp.Select:
-        if isinstance(node.child, algebra.TableNode | algebra.Restrict) and _base_chain(node.child):
-            return self.select(node.child).where(self.condition(node.condition, node.child.heading))
-        source, _ = self.source(node.child)
-        return self._plain(node.heading, source).where(self.condition(node.condition, node.child.heading))
+        base = _base_chain(node.child)
+        if base is not None:
+            outer = _qualifier(self.backend.table(base.schema, base.table))
+            return self.select(node.child).where(self.condition(node.condition, node.child.heading, outer))
+        source, alias = self.source(node.child)
+        outer = lambda name: column(name, alias)  # noqa: E731
+        return self._plain(node.heading, source).where(self.condition(node.condition, node.child.heading, outer))
 
     def visit_Project(self, node: algebra.Project) -> exp.Select:
         source, _ = self.source(node.child)
@@ -166,14 +169,15 @@ class Compiler:
 
     # --- conditions (Q-11) -------------------------------------------------------------------------
 
-    def condition(self, condition: Any, heading: Heading) -> exp.Expression:
+    def condition(self, condition: Any, heading: Heading, outer: Callable[[str], exp.Column]) -> exp.Expression:
+        """A restriction of a relation with `heading`; `outer(name)` is how its columns are referenced."""
         from .expression import QueryExpression, _operand
 
         condition = _operand(condition)
         if isinstance(condition, bool):
             return exp.true() if condition else exp.false()
         if isinstance(condition, Not):
-            return exp.not_(exp.paren(self.condition(condition.condition, heading)))
+            return exp.not_(exp.paren(self.condition(condition.condition, heading, outer)))
         if isinstance(condition, str):
             return exp.paren(parse_sql(condition, heading, what="restriction"))
         if isinstance(condition, Mapping):
@@ -183,15 +187,19 @@ class Compiler:
             child = exp.Tuple(expressions=[column(c) for c, _ in condition.pairs])
             return exp.In(this=child, query=exp.Subquery(this=subquery))
         if isinstance(condition, algebra.Node):
-            return self._semijoin(condition, heading)
+            return self._semijoin(condition, heading, outer)
         if isinstance(condition, QueryExpression):
-            return self._semijoin(condition.node, heading)
+            return self._semijoin(condition.node, heading, outer)
         if isinstance(condition, AndList):
-            return exp.and_(*(exp.paren(self.condition(c, heading)) for c in condition)) if condition else exp.true()
+            return (
+                exp.and_(*(exp.paren(self.condition(c, heading, outer)) for c in condition))
+                if condition
+                else exp.true()
+            )
         if isinstance(condition, Sequence | set | frozenset):
             if not condition:
                 return exp.false()  # Q-11: an empty list matches nothing
-            return exp.or_(*(exp.paren(self.condition(c, heading)) for c in condition))
+            return exp.or_(*(exp.paren(self.condition(c, heading, outer)) for c in condition))
         if isinstance(condition, Top):
             raise DataJointError(f"Invalid restriction type {condition}", rule="Q-17")
         raise DataJointError(f"Invalid restriction type {type(condition).__name__}: {condition!r}", rule="Q-11")
@@ -213,19 +221,30 @@ class Compiler:
                 )
         return exp.and_(*terms) if terms else exp.true()
 
-    def _semijoin(self, node: algebra.Node, heading: Heading) -> exp.Expression:
-        """Q-14: rows matching some row of `node` on every shared visible attribute."""
+    def _semijoin(self, node: algebra.Node, heading: Heading, outer: Callable[[str], exp.Column]) -> exp.Expression:
+        """Q-14: rows equal to some row of `node` on every shared visible attribute.
+
+        Q-16 (knob antijoin_null = not_exists): a correlated EXISTS, so a NULL never matches and `A - B`
+        keeps exactly the rows `A & B` drops; NOT IN would drop every row once B holds a NULL.
+        """
         shared = algebra.shared_names(heading, node.heading)
-        subquery = self._plain_of(node, shared)
-        if not shared:
-            return exp.Exists(this=subquery)
-        return exp.In(this=exp.Tuple(expressions=[column(n) for n in shared]), query=exp.Subquery(this=subquery))
+        source, alias = self.source(node)
+        query = exp.select(exp.Literal.number(1)).from_(source)
+        if shared:
+            query = query.where(exp.and_(*(column(n, alias).eq(outer(n)) for n in shared)))
+        return exp.Exists(this=query)
 
 
-def _base_chain(node: algebra.Node) -> bool:
+def _base_chain(node: algebra.Node) -> algebra.TableNode | None:
+    """The base table under a chain of restrictions, or None."""
     while isinstance(node, algebra.Restrict):
         node = node.child
-    return isinstance(node, algebra.TableNode)
+    return node if isinstance(node, algebra.TableNode) else None
+
+
+def _qualifier(table: exp.Table) -> Callable[[str], exp.Column]:
+    db = table.args.get("db")
+    return lambda name: exp.Column(this=identifier(name), table=table.this.copy(), db=db.copy() if db else None)
 
 
 def _ordered(term: str) -> exp.Ordered:
@@ -235,11 +254,12 @@ def _ordered(term: str) -> exp.Ordered:
 
 def delete_statement(node: algebra.Node, backend: Backend) -> exp.Delete:
     """DELETE of the rows a restricted base table selects; restrictions become its WHERE."""
-    compiler, conditions = Compiler(backend), []
-    while isinstance(node, algebra.Restrict):
-        conditions.append(compiler.condition(node.condition, node.child.heading))
-        node = node.child
-    if not isinstance(node, algebra.TableNode):
+    base = _base_chain(node)
+    if base is None:
         raise DataJointError(f"Only restrictions of a table can be deleted from, not {type(node).__name__}")
+    compiler, conditions, table = Compiler(backend), [], backend.table(base.schema, base.table)
+    while isinstance(node, algebra.Restrict):
+        conditions.append(compiler.condition(node.condition, node.child.heading, _qualifier(table)))
+        node = node.child
     where = exp.and_(*reversed(conditions)) if conditions else None
-    return exp.delete(backend.table(node.schema, node.table), where=where)
+    return exp.delete(table, where=where)
