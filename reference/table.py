@@ -35,7 +35,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment"}
+         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:
@@ -48,6 +48,12 @@ class TableMeta(type):
 
     def __sub__(cls, condition: Any) -> QueryExpression:
         return cls() - condition
+
+    def __mul__(cls, other: Any) -> QueryExpression:
+        return cls() * other
+
+    def __add__(cls, other: Any) -> QueryExpression:
+        return cls() + other
 
     def __iter__(cls) -> Iterator[dict]:
         return iter(cls())
