@@ -56,19 +56,21 @@ class Compiler:
         alias = self.alias()
         if isinstance(node, algebra.TableNode):
             return self.backend.table(node.schema, node.table).as_(identifier(alias)), alias
-        return self.select(node).subquery(identifier(alias)), alias
+        return self.select(node).subquery(identifier(alias), copy=False), alias
 
     def visit_TableNode(self, node: algebra.TableNode) -> exp.Select:
-        return exp.select(*columns(node.heading.names)).from_(self.backend.table(node.schema, node.table))
+        return exp.select(*columns(node.heading.names)).from_(self.backend.table(node.schema, node.table), copy=False)
 
     def visit_Restrict(self, node: algebra.Restrict) -> exp.Select:
         base = _base_chain(node.child)
         if base is not None:
             outer = _qualifier(self.backend.table(base.schema, base.table))
-            return self.select(node.child).where(self.condition(node.condition, node.child.heading, outer))
+            return self.select(node.child).where(self.condition(node.condition, node.child.heading, outer), copy=False)
         source, alias = self.source(node.child)
         outer = lambda name: column(name, alias)  # noqa: E731
-        return self._plain(node.heading, source).where(self.condition(node.condition, node.child.heading, outer))
+        return self._plain(node.heading, source).where(
+            self.condition(node.condition, node.child.heading, outer), copy=False
+        )
 
     def visit_Project(self, node: algebra.Project) -> exp.Select:
         source, _ = self.source(node.child)
@@ -80,7 +82,7 @@ class Compiler:
             else src.copy().as_(identifier(name))
             for name, src in node.columns
         ]
-        return exp.select(*expressions or [exp.Literal.number(1)]).from_(source)
+        return exp.select(*expressions or [exp.Literal.number(1)]).from_(source, copy=False)
 
     def visit_Join(self, node: algebra.Join) -> exp.Select:
         left, left_alias = self.source(node.left)
@@ -89,27 +91,31 @@ class Compiler:
             column(n) if n in node.shared else column(n, left_alias if n in node.left.heading else right_alias)
             for n in node.heading.names
         ]
-        query = exp.select(*columns or [exp.Literal.number(1)]).from_(left)
+        query = exp.select(*columns or [exp.Literal.number(1)]).from_(left, copy=False)
         if not node.shared:
-            return query.join(right, join_type="cross")
-        return query.join(right, using=[identifier(n) for n in node.shared], join_type="left" if node.outer else None)
+            return query.join(right, join_type="cross", copy=False)
+        return query.join(
+            right, using=[identifier(n) for n in node.shared], join_type="left" if node.outer else None, copy=False
+        )
 
     def visit_Aggregate(self, node: algebra.Aggregate) -> exp.Select:
         computed = [tree.copy().as_(identifier(name)) for name, tree in node.computed]
         if node.group is None:  # U(...).aggr(A)
             source, _ = self.source(node.source)
             keys = [column(n) for n in node.heading.primary_key]
-            query = exp.select(*keys, *computed).from_(source)
-            return query.group_by(*keys) if keys else query
+            query = exp.select(*keys, *computed).from_(source, copy=False)
+            return query.group_by(*keys, copy=False) if keys else query
         group, group_alias = self.source(node.group)
         source, _ = self.source(node.source)
         shared = algebra.shared_names(node.group.heading, node.source.heading)
         kept = [
             column(n) if n in shared else column(n, group_alias) for n in (*node.group.heading.primary_key, *node.kept)
         ]
-        query = exp.select(*kept, *computed).from_(group)
-        query = query.join(source, using=[identifier(n) for n in shared], join_type="left" if node.keep_all else None)
-        return query.group_by(*(k.copy() for k in kept))
+        query = exp.select(*kept, *computed).from_(group, copy=False)
+        query = query.join(
+            source, using=[identifier(n) for n in shared], join_type="left" if node.keep_all else None, copy=False
+        )
+        return query.group_by(*(k.copy() for k in kept), copy=False)
 
     def visit_Union(self, node: algebra.Union) -> exp.Select | exp.Union:
         key = node.heading.primary_key
@@ -124,8 +130,8 @@ class Compiler:
                 *(column(n, left_alias) for n in left_secondary),
                 *(column(n, right_alias) for n in right_secondary),
             )
-            .from_(left)
-            .join(right, using=[identifier(n) for n in key], join_type="left")
+            .from_(left, copy=False)
+            .join(right, using=[identifier(n) for n in key], join_type="left", copy=False)
         )
         others, others_alias = self.source(node.right)
         missing = exp.not_(
@@ -140,32 +146,32 @@ class Compiler:
                 *(exp.null().as_(identifier(n)) for n in left_secondary),
                 *(column(n, others_alias) for n in right_secondary),
             )
-            .from_(others)
-            .where(missing)
+            .from_(others, copy=False)
+            .where(missing, copy=False)
         )
         return exp.union(first, second, distinct=True)
 
     def visit_Distinct(self, node: algebra.Distinct) -> exp.Select:
         source, _ = self.source(node.child)
-        return self._plain(node.heading, source).distinct()
+        return self._plain(node.heading, source).distinct(copy=False)
 
     def visit_Top(self, node: algebra.Top) -> exp.Select:
         source, _ = self.source(node.child)
         query = self._plain(node.heading, source)
         if node.order_by:
-            query = query.order_by(*(_ordered(term) for term in node.order_by))
+            query = query.order_by(*(_ordered(term) for term in node.order_by), copy=False)
         if node.limit is not None:
-            query = query.limit(node.limit)
+            query = query.limit(node.limit, copy=False)
         elif node.offset:
-            query = query.limit(2**62)  # Q-70: an offset without a limit
-        return query.offset(node.offset) if node.offset else query
+            query = query.limit(2**62, copy=False)  # Q-70: an offset without a limit
+        return query.offset(node.offset, copy=False) if node.offset else query
 
     def _plain(self, heading: Heading, source: exp.Expression) -> exp.Select:
-        return exp.select(*columns(heading.names)).from_(source)
+        return exp.select(*columns(heading.names)).from_(source, copy=False)
 
     def _plain_of(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
         source, _ = self.source(node)
-        return exp.select(*columns(names)).from_(source)
+        return exp.select(*columns(names)).from_(source, copy=False)
 
     # --- conditions (Q-11) -------------------------------------------------------------------------
 
@@ -229,9 +235,9 @@ class Compiler:
         """
         shared = algebra.shared_names(heading, node.heading)
         source, alias = self.source(node)
-        query = exp.select(exp.Literal.number(1)).from_(source)
+        query = exp.select(exp.Literal.number(1)).from_(source, copy=False)
         if shared:
-            query = query.where(exp.and_(*(column(n, alias).eq(outer(n)) for n in shared)))
+            query = query.where(exp.and_(*(column(n, alias).eq(outer(n)) for n in shared)), copy=False)
         return exp.Exists(this=query)
 
 

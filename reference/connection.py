@@ -46,7 +46,10 @@ class Connection:
         return self.backend.server_version(self.raw)
 
     def render(self, statement: exp.Expression) -> str:
-        return self.backend.render(statement)
+        """SQL for the backend, rendered once per statement object (repeated fetches reuse it)."""
+        if "sql" not in statement.meta:
+            statement.meta["sql"] = self.backend.render(statement)
+        return statement.meta["sql"]
 
     def execute(self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = "") -> Any:
         """Run one statement and return the cursor; driver errors become the spec's errors.

@@ -58,6 +58,7 @@ class QueryExpression:
         if semantic_check:
             _check_condition(self.heading, condition)
         restricted = copy.copy(self)
+        restricted.__dict__.pop("_statements", None)  # the compiled fetches of the unrestricted expression
         restricted.node = algebra.Restrict(self.heading, self.node, condition)
         return restricted
 

@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 
 
 def statement(expression: QueryExpression, names: Sequence[str], *, order_by=None, limit=None, offset=0) -> exp.Select:
+    """The SELECT of a fetch, compiled once per expression and arguments (expressions are immutable)."""
+    key = (tuple(names), str(order_by), limit, offset)
+    cache = expression.__dict__.setdefault("_statements", {})
+    if key not in cache:
+        cache[key] = _compile(expression, names, order_by=order_by, limit=limit, offset=offset)
+    return cache[key]
+
+
+def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, limit, offset) -> exp.Select:
     """Q-72: ordering and paging are applied outermost; without an ordering a Top's own ordering is kept."""
     node = expression.node
     if order_by is None and isinstance(node, algebra.Top):
@@ -25,17 +34,17 @@ def statement(expression: QueryExpression, names: Sequence[str], *, order_by=Non
         order_by = ["KEY"]
     terms = Top(limit, order_by, offset).terms(expression.primary_key) if order_by else ()
     compiler = Compiler(expression.connection.backend)
-    inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True))
-    query = exp.select(*columns(names)).from_(inner)
+    inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
+    query = exp.select(*columns(names)).from_(inner, copy=False)
     if terms:
         query = query.order_by(
-            *(exp.Ordered(this=column(t.split()[0]), desc=t.upper().endswith(" DESC")) for t in terms)
+            *(exp.Ordered(this=column(t.split()[0]), desc=t.upper().endswith(" DESC")) for t in terms), copy=False
         )
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(limit, copy=False)
     elif offset:
-        query = query.limit(2**62)
-    return query.offset(offset) if offset else query
+        query = query.limit(2**62, copy=False)
+    return query.offset(offset, copy=False) if offset else query
 
 
 def rows(
@@ -113,5 +122,5 @@ def iterate(expression: QueryExpression) -> Iterator[dict]:
 
 def count(expression: QueryExpression) -> int:
     compiler = Compiler(expression.connection.backend)
-    inner = compiler.select(expression.node).subquery(exp.to_identifier(compiler.alias(), quoted=True))
-    return expression.connection.query(exp.select(exp.Count(this=exp.Star())).from_(inner))[0][0]
+    inner = compiler.select(expression.node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
+    return expression.connection.query(exp.select(exp.Count(this=exp.Star())).from_(inner, copy=False))[0][0]

@@ -376,3 +376,15 @@ def test_hidden_attributes_stay_hidden(schema):  # SYS-6, DEF-4
     with pytest.raises(KeyError):
         Setting.insert1({"_singleton": True, "value": 3})
     assert len(Setting & {"_singleton": False}) == 1  # hidden keys of a dict restriction are ignored
+
+
+def test_repeated_fetches_reuse_the_compiled_statement(tables, connection):  # issue 4: compile once
+    Subject, _, _ = tables
+    Subject.insert([{"subject_id": i} for i in range(3)])
+    expression = Subject() & "subject_id > 0"
+    first = expression.to_dicts()
+    statement = expression._statements[((("subject_id", "name", "sex")), "None", None, 0)]
+    assert "sql" in statement.meta
+    assert expression.to_dicts() == first and len(first) == 2
+    narrower = expression & {"subject_id": 2}
+    assert narrower.to_dicts() == [{"subject_id": 2, "name": "anon", "sex": None}]
