@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from . import algebra, catalog
-from .compiler import delete_statement
+from .compiler import Compiler, delete_statement
 from .conditions import Matching
 from .errors import DataJointError, IntegrityError
 from .naming import LINEAGE_TABLE, tier_of
@@ -45,11 +45,9 @@ def _descendants(start: Node, edges) -> list[Node]:
     return order[::-1]
 
 
-def _relations(table: Table, edges) -> dict[Node, algebra.Node]:
+def _relations(connection: Connection, start: Node, start_node: algebra.Node, edges) -> dict[Node, algebra.Node]:
     """DML-30, DML-31: each descendant restricted to the rows that reference rows being deleted (OR over paths)."""
-    connection = table.connection
-    start = (table.schema_name, table.table_name)
-    relations = {start: table.node}
+    relations = {start: start_node}
     for node in _descendants(start, edges)[1:]:
         matches = [
             Matching(relations[parent], pairs)
@@ -63,6 +61,39 @@ def _relations(table: Table, edges) -> dict[Node, algebra.Node]:
     return relations
 
 
+def _masters(connection: Connection, relations: dict[Node, algebra.Node]) -> list[tuple[Node, algebra.Node]]:
+    """DML-34 (cascade): the master of every part the delete reaches, restricted to the masters' keys as literals."""
+    compiler, found = Compiler(connection.backend), []
+    for (schema, name), node in relations.items():
+        kind, master = tier_of(name)
+        if kind != "part" or schema not in connection.schemas:
+            continue
+        heading = connection.schemas[schema].heading_of(master)
+        keys = [dict(zip(heading.primary_key, row, strict=True))
+                for row in connection.query(compiler._plain_of(node, heading.primary_key).distinct(copy=False))]  # fmt: skip
+        if keys:
+            base = algebra.TableNode(heading, schema, master)
+            found.append(((schema, master), algebra.Restrict(heading, base, keys)))
+    return found
+
+
+def _order(edges) -> list[Node]:
+    """Every table of the loaded schemas, parents before children (reversed depth-first post-order)."""
+    visited: set[Node] = set()
+    finished: list[Node] = []
+
+    def visit(node: Node) -> None:
+        if node not in visited:
+            visited.add(node)
+            for child, _ in edges.get(node, []):
+                visit(child)
+            finished.append(node)
+
+    for node in sorted(set(edges) | {child for links in edges.values() for child, _ in links}):
+        visit(node)
+    return finished[::-1]
+
+
 def _confirm(counts: dict[Node, int]) -> bool:
     for (schema, table), n in counts.items():
         print(f"`{schema}`.`{table}`: {n} rows")
@@ -72,8 +103,6 @@ def _confirm(counts: dict[Node, int]) -> bool:
 def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part_integrity: str) -> int:
     if part_integrity not in PART_INTEGRITY:
         raise ValueError(f"part_integrity must be one of {', '.join(PART_INTEGRITY)}, not {part_integrity!r}")
-    if part_integrity == "cascade":
-        raise DataJointError("part_integrity='cascade' is not supported by this implementation yet", rule="DML-34")
     if table.tier == "part" and part_integrity == "enforce":
         raise DataJointError(
             f"Cannot delete from a Part directly ({table.full_name}); delete from its master or use part_integrity='ignore'",
@@ -85,20 +114,26 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
         if prompt:
             raise DataJointError("Delete cannot use a transaction within an ongoing transaction", rule="DML-33")
         transaction = False
-    relations = _relations(table, children(connection))
+    edges = children(connection)
+    start = (table.schema_name, table.table_name)
+    plans = [_relations(connection, start, table.node, edges)]  # each plan: a start and its descendants
+    if part_integrity == "cascade":
+        plans += [_relations(connection, master, node, edges) for master, node in _masters(connection, plans[0])]
     counts: dict[Node, int] = {}
 
     def run() -> None:
-        for node in reversed(list(relations)):  # leaves first
-            statement = delete_statement(relations[node], connection.backend)
-            cursor = _execute_delete(connection, statement, context=f"delete from `{node[0]}`.`{node[1]}`")
-            counts[node] = cursor.rowcount
+        for node in reversed(_order(edges) if len(plans) > 1 else list(plans[0])):  # leaves first
+            for plan in plans:
+                if node in plan:
+                    statement = delete_statement(plan[node], connection.backend)
+                    cursor = _execute_delete(connection, statement, context=f"delete from `{node[0]}`.`{node[1]}`")
+                    counts[node] = counts.get(node, 0) + cursor.rowcount
         if part_integrity == "enforce":
             _check_parts(counts)
 
     if not transaction:
         run()
-        return counts[(table.schema_name, table.table_name)]
+        return counts[start]
     try:
         with connection.transaction():
             run()
@@ -106,7 +141,7 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
                 raise _Declined
     except _Declined:
         return 0
-    return counts[(table.schema_name, table.table_name)]
+    return counts[start]
 
 
 def _execute_delete(connection: Connection, statement, *, context: str):

@@ -14,7 +14,7 @@ from . import catalog
 from .connection import Connection, conn
 from .ddl import create_table, type_comment
 from .declare import Parent, TableSpec, resolve
-from .errors import DataJointError
+from .errors import DataJointError, DefinitionError
 from .heading import Heading
 from .naming import check_length, table_name, tier_of
 from .parser import parse_definition
@@ -73,6 +73,11 @@ class Schema:
         backend = self.connection.backend
         check_length(sql_name, backend.MAX_TABLE_NAME, backend=backend.name)
         definition = parse_definition(cls.definition, table=f"`{self.database}`.`{sql_name}`")
+        if cls.tier == "part" and not _references_master(definition, context):
+            raise DefinitionError(
+                f"Part table {cls.__name__} must reference its master, with `-> master` or through another part of it",
+                rule="DEF-19",
+            )
         spec = resolve(
             definition,
             schema=self.database,
@@ -158,6 +163,18 @@ class Schema:
         for cls in self.tables.values():
             cls._heading = None
         self.connection.schemas.pop(self.database, None)
+
+
+def _references_master(definition, context: dict[str, Any]) -> bool:
+    """DEF-19 (DIS-20): a part references its master directly or through a sibling part."""
+    master = context["master"]
+    siblings = {part.__name__ for part in _parts(master)}
+    for fk in definition.foreign_keys:
+        head, _, rest = fk.reference.name.partition(".")
+        target = context.get(head)
+        if head == "master" or target is master and (not rest or rest in siblings) or head in siblings:
+            return True
+    return False
 
 
 def _parts(cls: type[Table]) -> list[type[Part]]:

@@ -388,3 +388,37 @@ def test_repeated_fetches_reuse_the_compiled_statement(tables, connection):  # i
     assert expression.to_dicts() == first and len(first) == 2
     narrower = expression & {"subject_id": 2}
     assert narrower.to_dicts() == [{"subject_id": 2, "name": "anon", "sex": None}]
+
+
+def test_part_integrity_cascade_deletes_the_master_and_its_parts(tables):  # DML-34
+    Subject, Session, Note = tables
+    Subject.insert1({"subject_id": 1})
+    Session.insert([{"subject_id": 1, "session_id": s} for s in (1, 2)])
+    Session.Trial.insert([{"subject_id": 1, "session_id": s, "trial": t} for s in (1, 2) for t in range(2)])
+    Note.insert1({"subject_id": 1, "session_id": 1, "note_id": 1, "text": "x"})
+    # both trials of session 1 leave the part table: the one asked for and its sibling
+    assert (Session.Trial & {"session_id": 1, "trial": 0}).delete(part_integrity="cascade") == 2
+    assert Session.keys() == [{"subject_id": 1, "session_id": 2}]
+    assert len(Session.Trial()) == 2 and len(Note()) == 0  # the sibling trial and the master's other children went too
+    assert len(Subject()) == 1
+
+
+def test_parts_must_reference_their_master(schema):  # DEF-19, DIS-20
+    @schema
+    class Rig(dj.Manual):
+        definition = """
+        rig: int32
+        """
+
+    class Experiment(dj.Manual):
+        definition = """
+        experiment: int32
+        """
+
+        class Setting(dj.Part):
+            definition = """
+            -> Rig
+            """
+
+    with pytest.raises(dj.DataJointError, match="must reference its master"):
+        schema(Experiment, context={"Rig": Rig})
