@@ -98,6 +98,12 @@ class Table(QueryExpression, metaclass=TableMeta):
     def full_name(self) -> str:
         return f"`{self.schema_name}`.`{self.table_name}`"
 
+    def describe(self) -> str:
+        """DEF-23: the definition text of the declared table, rebuilt from the database."""
+        from .describe import describe
+
+        return describe(self)
+
     @property
     def foreign_keys(self) -> list[catalog.ForeignKey]:
         return catalog.foreign_keys(self.connection, self.schema_name, self.table_name)

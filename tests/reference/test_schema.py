@@ -166,3 +166,34 @@ def test_delete_blocked_by_an_unloaded_schema(schema, connection):  # DML-35, DM
     finally:
         connection.schemas[other.database] = other
         other.drop()
+
+
+def test_describe_rebuilds_a_definition_that_declares_the_same_table(schema, connection):  # DEF-23
+    Subject, Session, Note = declare(schema)
+
+    @schema
+    class Setup(dj.Manual):
+        definition = """
+        # a recording setup
+        setup: int32
+        ---
+        -> [nullable, unique] Subject.proj(owner='subject_id')
+        label = "rig 'a'": varchar(20)  # where it stands
+        flag = true: bool
+        index(label)
+        """
+
+    copy = dj.Schema(schema.database + "_copy", connection=connection)
+    try:
+        for original in (Subject, Session, Setup):
+            text = original.describe()
+            twin = type(original.__name__, (dj.Manual,), {"definition": text})
+            copy(twin, context={"Subject": copy.tables.get("subject")})
+            assert [(a.name, a.type.text, a.in_key, a.nullable, a.comment) for a in twin.heading] == [
+                (a.name, a.type.text, a.in_key, a.nullable, a.comment) for a in original.heading
+            ], text
+            assert twin.comment == original.comment
+            assert sorted(twin.indexes) == sorted(original.indexes)
+        assert "-> [nullable, unique] Subject.proj(owner='subject_id')" in Setup.describe()
+    finally:
+        copy.drop()
