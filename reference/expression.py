@@ -55,6 +55,8 @@ class QueryExpression:
             raise DataJointError(f"Invalid restriction type {condition!r}: Top cannot be inside a list", rule="Q-17")
         if hasattr(condition, "to_dict") and hasattr(condition, "columns"):  # a pandas DataFrame: OR of its rows
             condition = condition.to_dict(orient="records")
+        if isinstance(condition, QueryExpression):
+            _same_connection(self, condition)
         if semantic_check:
             _check_condition(self.heading, condition)
         restricted = copy.copy(self)
@@ -116,6 +118,7 @@ class QueryExpression:
             raise DataJointError(
                 f"The argument of a join must be a query expression, not {type(other).__name__}", rule="Q-33"
             )
+        _same_connection(self, other)
         shared = algebra.shared_names(self.heading, other.heading)
         if semantic_check:
             algebra.check_homologous(self.heading, other.heading, shared, what="join")
@@ -132,6 +135,7 @@ class QueryExpression:
         self, source: Any, *attributes: str, exclude_nonmatching: bool = False, **computed: str
     ) -> QueryExpression:
         source = _operand(source)
+        _same_connection(self, source)
         shared = algebra.shared_names(self.heading, source.heading)
         algebra.check_homologous(self.heading, source.heading, shared, what="aggregate")
         kept = tuple(self.heading.secondary) if "..." in attributes else tuple(a for a in attributes if a != "...")
@@ -144,6 +148,7 @@ class QueryExpression:
 
     def __add__(self, other: Any) -> QueryExpression:
         other = _operand(other)
+        _same_connection(self, other)
         heading = algebra.union_heading(self.heading, other.heading)
         return self._new(algebra.Union(heading, self.node, other.node))
 
@@ -247,6 +252,12 @@ def _operand(value: Any) -> Any:
     from .table import Table
 
     return value() if isinstance(value, type) and issubclass(value, Table) else value
+
+
+def _same_connection(a: QueryExpression, b: QueryExpression) -> None:
+    """Q-5: both operands of a binary operator live on one connection."""
+    if a.connection is not b.connection:
+        raise DataJointError("Cannot operate on expressions from different connections", rule="Q-5")
 
 
 def _has_top(condition: Any) -> bool:

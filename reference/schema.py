@@ -145,6 +145,15 @@ class Schema:
             ordered += ready
         return ordered
 
+    @property
+    def lineage(self) -> dict[str, str]:
+        """LIN-6: `schema.table.attribute` → lineage for every attribute with one."""
+        result = {}
+        for table in catalog.table_names(self.connection, self.database):
+            for attribute, origin in catalog.lineage(self.connection, self.database, table).items():
+                result[f"{self.database}.{table}.{attribute}"] = origin
+        return result
+
     def tier_of(self, sql_name: str) -> str:
         return tier_of(sql_name)[0]
 

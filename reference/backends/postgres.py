@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import groupconcat_sql
 from sqlglot.dialects.postgres import Postgres
 
 from ..errors import (
@@ -20,6 +21,21 @@ from ..types import DeclaredType
 from .base import Backend, identifier
 
 
+def _string_agg(generator, expression: exp.GroupConcat) -> str:
+    """Q-24: GROUP_CONCAT becomes STRING_AGG, whose values must be text."""
+    expression = expression.copy()
+    target = expression.this.this if isinstance(expression.this, exp.Order) else expression.this
+    target.replace(exp.Cast(this=target.copy(), to=exp.DataType.build("TEXT")))
+    return groupconcat_sql(generator, expression, func_name="STRING_AGG", within_group=False)
+
+
+class PostgresDialect(Postgres):
+    """PostgreSQL as sqlglot renders it, with the values of GROUP_CONCAT cast to text."""
+
+    class Generator(Postgres.Generator):
+        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.GroupConcat: _string_agg}
+
+
 def _jsonb(value: Any) -> Any:
     from psycopg.types.json import Jsonb
 
@@ -28,7 +44,7 @@ def _jsonb(value: Any) -> Any:
 
 class PostgresBackend(Backend):
     name = "postgresql"
-    dialect = Postgres
+    dialect = PostgresDialect
     check_dialect = "postgres"
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63

@@ -1,0 +1,57 @@
+"""Algebra rules the vectors cannot express: operators of the Python API, connections, lineage listing, SQL text."""
+
+import pytest
+
+import djspecs.reference as dj
+from tests.reference.pipeline import declare
+
+
+def test_removed_operators_name_their_replacement(schema):  # Q-4
+    Subject, Session, _ = declare(schema)
+    with pytest.raises(dj.DataJointError, match="join"):
+        Subject() @ Session()
+    with pytest.raises(dj.DataJointError, match="restrict"):
+        Subject() ^ Session()
+
+
+def test_operands_must_share_a_connection(schema, tmp_path):  # Q-5
+    Subject, _, _ = declare(schema)
+    other = dj.Schema(
+        "elsewhere", connection=dj.Connection({"database.backend": "sqlite", "database.name": str(tmp_path / "x.db")})
+    )
+    Elsewhere = type("Elsewhere", (dj.Manual,), {"definition": "subject_id: int32"})
+    other(Elsewhere)
+    with pytest.raises(dj.DataJointError, match="different connections"):
+        Subject() * Elsewhere()
+    with pytest.raises(dj.DataJointError, match="different connections"):
+        Subject() & Elsewhere()
+
+
+def test_schema_lists_the_lineage_of_every_attribute(schema):  # LIN-6
+    declare(schema)
+    lineage = schema.lineage
+    assert lineage[f"{schema.database}.session.subject_id"] == f"{schema.database}.subject.subject_id"
+    assert f"{schema.database}.subject.name" not in lineage
+
+
+def test_sql_text_is_parsed_checked_and_translated(schema, connection):  # Q-13, Q-24
+    Subject, Session, _ = declare(schema)
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(3)])
+    Session.insert([{"subject_id": 1, "session_id": s} for s in range(3)])
+    with pytest.raises(dj.UnknownAttributeError, match="`nmae`"):
+        Subject & "nmae = 'x'"
+    with pytest.raises(dj.DataJointError, match="Cannot parse"):
+        Subject & "name = = 'x'"
+    assert len(Subject & "name = 'n1' OR `subject_id` = 2") == 2
+    names = Subject.aggr(Session, ids="GROUP_CONCAT(session_id SEPARATOR ',')")
+    assert sorted((names & {"subject_id": 1}).fetch1("ids").split(",")) == ["0", "1", "2"]
+
+
+def test_fetch_order_inherits_a_tops_ordering(schema):  # Q-72
+    Subject, _, _ = declare(schema)
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(5)])
+    top = Subject & dj.Top(3, "subject_id DESC")
+    assert [r["subject_id"] for r in top.to_dicts()] == [4, 3, 2]
+    assert [r["subject_id"] for r in top.to_dicts(limit=2)] == [4, 3]
+    with pytest.raises(dj.DataJointError):
+        Subject & [dj.Top(1)]  # Q-17
