@@ -6,6 +6,8 @@ it looks up the tables a definition references and applies the DEF rules that ne
 
 from __future__ import annotations
 
+import decimal
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from .errors import DefinitionError
 from .heading import Attribute, Heading
 from .parser import AttributeDef, ForeignKeyDef, TableDef
 from .types import classify
+from .values import normalize
 
 SINGLETON = "_singleton"  # DEF-4: the hidden key of a table with an empty primary key
 SINGLETON_TYPE = classify("bool")
@@ -106,10 +109,41 @@ def _attribute(line: AttributeDef, schema: str, table: str, where: str) -> Attri
         raise DefinitionError(
             f"{where}, line {line.line}: the default value for blob attributes can only be NULL", rule="DEF-7"
         )
+    attribute = Attribute(line.name, declared, line.in_key, line.nullable, line.default, line.comment)
+    if declared.kind == "core" and line.default is not None and not line.nullable:
+        _check_default(attribute, where, line.line)
     lineage = (
         f"{schema}.{table}.{line.name}" if line.in_key else None
     )  # LIN-1: native key attributes are their own origin
     return Attribute(line.name, declared, line.in_key, line.nullable, line.default, line.comment, lineage)
+
+
+_LITERALS = {
+    **dict.fromkeys(("int8", "int16", "int32", "int64"), int),
+    "float32": float,
+    "float64": float,
+    "decimal": decimal.Decimal,
+    "bool": lambda text: {"true": True, "false": False, "1": True, "0": False}[text.lower()],
+}
+
+
+def _check_default(attribute: Attribute, where: str, line: int) -> None:
+    """DEF-6: a default must be a value of the attribute's type (checked here, so every backend agrees)."""
+    text = attribute.default
+    if re.match(r"^(CURRENT_TIMESTAMP|NULL)\b", text, re.I):
+        if text.upper().startswith("CURRENT_TIMESTAMP") and attribute.type.name != "datetime":
+            raise DefinitionError(
+                f"{where}, line {line}: CURRENT_TIMESTAMP is a default for datetime only", rule="DEF-6"
+            )
+        return
+    unquoted = text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+    try:
+        value = _LITERALS.get(attribute.type.name, str)(unquoted)
+        normalize(value, attribute, where)
+    except (KeyError, ValueError, ArithmeticError) as error:
+        raise DefinitionError(
+            f"{where}, line {line}: bad default {text} for {attribute.type.text}: {error}", rule="DEF-6"
+        ) from None
 
 
 def _inherit(

@@ -197,3 +197,26 @@ def test_describe_rebuilds_a_definition_that_declares_the_same_table(schema, con
         assert "-> [nullable, unique] Subject.proj(owner='subject_id')" in Setup.describe()
     finally:
         copy.drop()
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["a = abc : int32", 'a = "toolong" : varchar(3)', "a = maybe : bool", "a = 'Z' : enum('A', 'B')",
+     "a = 2024-13-01 : date", "a = CURRENT_TIMESTAMP : int32", "a = 1234.5 : decimal(4, 1)"],
+)  # fmt: skip
+def test_bad_defaults_are_refused_at_declaration(schema, line):  # DEF-6, DEF-22
+    cls = type("WithDefault", (dj.Manual,), {"definition": f"k: int32\n---\n{line}"})
+    with pytest.raises(dj.DataJointError, match="line 3"):
+        schema(cls)
+    assert "with_default" not in schema.list_tables()
+
+
+def test_arrow_tables_insert_and_round_trip(schema):  # DML-1
+    import pyarrow as pa
+
+    Subject, _, _ = declare(schema)
+    Subject.insert(pa.table({"subject_id": [1, 2], "name": ["a", "b"], "sex": ["F", None]}))
+    assert Subject.to_arrow().to_pylist() == [
+        {"subject_id": 1, "name": "a", "sex": "F"},
+        {"subject_id": 2, "name": "b", "sex": None},
+    ]
