@@ -15,6 +15,7 @@ from .compiler import Compiler, delete_statement
 from .errors import DataJointError, UnknownAttributeError
 from .expression import QueryExpression
 from .heading import Heading
+from .populate import AutoPopulate
 
 if TYPE_CHECKING:
     from .schema import Schema
@@ -35,7 +36,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment"}
+         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:
@@ -239,11 +240,11 @@ class Lookup(Table):
     contents: ClassVar[list] = []
 
 
-class Imported(Table):
+class Imported(AutoPopulate, Table):
     tier = "imported"
 
 
-class Computed(Table):
+class Computed(AutoPopulate, Table):
     tier = "computed"
 
 
