@@ -145,22 +145,33 @@ def vectors(area, rule_id, count) -> None:
 def certify(impl, backend, profile, out_dir) -> None:
     """Certify an implementation on a backend and write certificate.json.
 
-    The suite has no tests yet, so every rule is reported `untested`.
+    Every applicable vector of the spec runs; each rule gets a verdict from the vectors that name it.
+    Server settings for postgresql and mysql come from the DJ_* environment variables.
     """
-    import sqlite3
     from pathlib import Path
 
-    from djspecs.conformance.certificate import build_certificate, write_certificate
+    from rich.progress import Progress
 
-    if (impl, backend) != ("reference", "sqlite"):
-        raise click.ClickException(
-            f"only the reference implementation on sqlite can be certified so far, not {impl} on {backend}"
-        )
+    from djspecs.conformance.certificate import build_certificate, write_certificate
+    from djspecs.conformance.certify import certify_reference
+    from djspecs.reference import DataJointError
+    from djspecs.reference.settings import Config
+
+    if impl != "reference":
+        raise click.ClickException(f"only the reference implementation can be certified so far, not {impl}")
+    settings = Config({"database.backend": backend})
+    rules = _load_rules_or_exit()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"certifying {impl} on {backend}", total=None)
+        try:
+            verdicts, server_version, count = certify_reference(settings, progress=lambda vector: bar.advance(task))
+        except DataJointError as error:
+            raise click.ClickException(f"cannot reach the {backend} backend: {error}") from None
     certificate = build_certificate(
-        _load_rules_or_exit(),
-        {},
+        rules,
+        verdicts,
         implementation={"name": impl, "version": __version__},
-        backend={"name": backend, "server_version": sqlite3.sqlite_version},
+        backend={"name": backend, "server_version": server_version},
         profile=profile,
         seed=None,
     )
@@ -169,7 +180,9 @@ def certify(impl, backend, profile, out_dir) -> None:
     for level, counts in certificate["totals"].items():
         table.add_row(level, *(str(n) for n in counts.values()))
     console.print(table)
-    console.print(f"Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)")
+    console.print(
+        f"{count} vectors run. Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

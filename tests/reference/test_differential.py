@@ -9,10 +9,10 @@ multisets must agree. A failure prints the tree and the rows, which reproduce it
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from djspecs.conformance.adapters.reference import evaluator
 from djspecs.conformance.errors import SpecError
 from djspecs.conformance.oracle import evaluate as oracle
 from djspecs.conformance.vectors import compare
-from tests.reference.test_query_vectors import evaluator
 
 TABLES = [
     {"name": "Subject", "tier": "manual", "definition": "subject_id: int32\n---\nage = null: int32\nname: varchar(8)"},

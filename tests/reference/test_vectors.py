@@ -1,212 +1,23 @@
-"""The spec's naming, type and definition vectors, run against the reference on every backend.
+"""Every vector of the spec, run against the reference on every backend (naming and types need no database).
 
-Each vector is one test; a failure names the vector and lists every difference from its `expect`.
+The runner is `djspecs.conformance.adapters.reference`, the same code that `djspecs certify` runs; a
+failure names the vector and lists every difference from its `expect`.
 """
-
-import re
-import warnings
 
 import pytest
 
-import djspecs.reference as dj
-from djspecs.reference import naming
-from djspecs.reference.backends import BACKENDS
-from djspecs.reference.settings import Config
-from djspecs.reference.types import classify
-from djspecs.spec import load_vectors, load_vocabulary
+from djspecs.conformance.adapters.reference import NEEDS_DATABASE, applicable, run
+from djspecs.spec import load_vectors
 
-TIERS = {"manual": dj.Manual, "lookup": dj.Lookup, "imported": dj.Imported, "computed": dj.Computed, "part": dj.Part}
-# Vectors that need a capability the reference does not declare are not applicable to it (no test).
-VECTORS = [
-    v
-    for v in load_vectors()
-    if v.operation in ("table_name", "type", "declare", "insert") and set(v.requires) <= dj.CAPABILITIES
-]
+# Vectors that need an undeclared capability, or another knob choice, are not applicable to the reference.
+VECTORS = [v for v in load_vectors() if applicable(v)]
 
 
-def error_class(error: Exception) -> str:
-    """The most specific class of the spec's error vocabulary that `error` is an instance of."""
-    vocabulary = load_vocabulary().errors
-    return next((c.__name__ for c in type(error).__mro__ if c.__name__ in vocabulary), type(error).__name__)
-
-
-def outcome_error(expect: dict, call) -> list[str]:
-    """Run `call` expecting an error class; the differences, if any."""
-    try:
-        with warnings.catch_warnings(record=True):
-            warnings.simplefilter("always")
-            value = call()
-    except Exception as error:  # the vector says which class is right
-        found = error_class(error)
-        if found in load_vocabulary().errors and expect["error"] in load_vocabulary().error_ancestors(found):
-            return []
-        return [f"raised {found}: {error}; expected {expect['error']}"]
-    return [f"returned {value!r}; expected {expect['error']}"]
-
-
-# --- table_name and type: no database needed ---------------------------------------------------------
-
-
-def run_table_name(vector) -> list[str]:
-    spec, expect = vector.do["table_name"], vector.expect
-
-    def derive() -> str:
-        master = naming.table_name(spec["master"], spec["master_tier"]) if spec.get("master") else None
-        name = naming.table_name(spec["class"], spec["tier"], master=master)
-        if "backend" in spec:
-            backend = BACKENDS[spec["backend"]]
-            naming.check_length(name, backend.MAX_TABLE_NAME, backend=backend.name)
-        return name
-
-    if "error" in expect:
-        return outcome_error(expect, derive)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        name = derive()
-    differences = [] if name == expect["sql_name"] else [f"SQL name {name!r}, expected {expect['sql_name']!r}"]
-    if expect.get("warning") and not caught:
-        differences.append("no warning was emitted")
-    return differences
-
-
-# Spellings the servers treat as the same type.
-SYNONYMS = {"postgresql": {"int": "integer", "decimal": "numeric"}}
-
-
-def _normal_type(text: str, backend: str) -> str:
-    text = re.sub(r"\s+", "", text.lower())
-    name, _, rest = text.partition("(")
-    return SYNONYMS.get(backend, {}).get(name, name) + (f"({rest}" if rest else "")
-
-
-def run_type(vector) -> list[str]:
-    spec, expect = vector.do["type"], vector.expect
-    backend = BACKENDS[spec["backend"]](Config())
-
-    def native() -> str:
-        declared = classify(spec["declared"])
-        if declared.kind == "codec":
-            raise dj.DataJointError(f"codec {spec['declared']} is not a column type")
-        return backend.column_type(declared).sql(dialect=backend.check_dialect)
-
-    if "error" in expect:
-        return outcome_error(expect, native)
-    found, wanted = _normal_type(native(), spec["backend"]), _normal_type(expect["native_type"], spec["backend"])
-    return [] if found == wanted else [f"native type {found}, expected {expect['native_type']}"]
-
-
-@pytest.mark.parametrize("vector", [v for v in VECTORS if v.operation in ("table_name", "type")], ids=lambda v: v.id)
+@pytest.mark.parametrize("vector", [v for v in VECTORS if v.operation not in NEEDS_DATABASE], ids=lambda v: v.id)
 def test_vector_without_database(vector):
-    run = run_table_name if vector.operation == "table_name" else run_type
     assert run(vector) == []
 
 
-# --- declare and insert: on every backend -------------------------------------------------------------
-
-
-def declare_tables(schema, tables) -> dict[str, type]:
-    """Declare the vector's tables in order; parts are attached to their masters before decoration."""
-    classes: dict[str, type] = {}
-    for spec in tables:
-        if spec["tier"] == "part":
-            continue
-        cls = type(spec["name"], (TIERS[spec["tier"]],), {"definition": spec["definition"]})
-        for part in (t for t in tables if t.get("master") == spec["name"]):
-            setattr(cls, part["name"], type(part["name"], (dj.Part,), {"definition": part["definition"]}))
-        schema(cls, context=classes)
-        classes[spec["name"]] = cls
-        classes.update({p["name"]: getattr(cls, p["name"]) for p in tables if p.get("master") == spec["name"]})
-    return classes
-
-
-def _default(text):
-    """A default as a comparable value: quotes, casts and case removed."""
-    if text is None:
-        return None
-    text = re.sub(r"::[\w\s\"().]+$", "", str(text).strip())
-    text = re.sub(r"^current_timestamp(\(\d*\))?$", "current_timestamp", text, flags=re.I)
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return text.lower()
-
-
-def compare_declared(expect, table, classes) -> list[str]:
-    heading, differences = table.heading, []
-    names = {cls._table_name: name for name, cls in classes.items()}
-    if "primary_key" in expect and heading.primary_key != expect["primary_key"]:
-        differences.append(f"primary key {heading.primary_key}, expected {expect['primary_key']}")
-    if "attributes" in expect and heading.names != expect["attributes"]:
-        differences.append(f"attributes {heading.names}, expected {expect['attributes']}")
-    if "heading" in expect:
-        if heading.names != [a["name"] for a in expect["heading"]]:
-            differences.append(f"heading {heading.names}, expected {[a['name'] for a in expect['heading']]}")
-        for wanted in (a for a in expect["heading"] if a["name"] in heading):
-            actual = heading[wanted["name"]]
-            found = {"type": actual.type.text, "in_key": actual.in_key, "nullable": actual.nullable,
-                     "default": _default(actual.default), "comment": actual.comment}  # fmt: skip
-            for key, value in wanted.items():
-                value = _default(value) if key == "default" else value
-                same = (
-                    _normal_type(found[key], "") == _normal_type(value, "")
-                    if key == "type"
-                    else found.get(key, value) == value
-                )
-                if key != "name" and not same:
-                    differences.append(f"{wanted['name']}.{key} is {found[key]!r}, expected {value!r}")
-    if "foreign_keys" in expect:
-        actual = [
-            {"parent": names.get(fk.parent_table, fk.parent_table), "attributes": dict(fk.attributes)}
-            for fk in table.foreign_keys
-        ]
-        wanted = [{"parent": fk["parent"], "attributes": fk["attributes"]} for fk in expect["foreign_keys"]]
-        if sorted(map(str, actual)) != sorted(map(str, wanted)):
-            differences.append(f"foreign keys {actual}, expected {wanted}")
-        for fk in expect["foreign_keys"]:
-            columns = tuple(fk["attributes"])
-            if "nullable" in fk and all(heading[c].nullable for c in columns) != fk["nullable"]:
-                differences.append(f"foreign key to {fk['parent']}: nullable is not {fk['nullable']}")
-            if "unique" in fk and ((columns, True) in table.indexes) != fk["unique"]:
-                differences.append(f"foreign key to {fk['parent']}: unique is not {fk['unique']}")
-    if "indexes" in expect:  # declared with index(...): those not made for a foreign key
-        fk_columns = {tuple(c for c, _ in fk.attributes) for fk in table.foreign_keys}
-        actual = sorted((list(a), u) for a, u in table.indexes if a not in fk_columns)
-        wanted = sorted((i["attributes"], i.get("unique", False)) for i in expect["indexes"])
-        if actual != wanted:
-            differences.append(f"indexes {actual}, expected {wanted}")
-    if "comment" in expect and table.comment != expect["comment"]:
-        differences.append(f"comment {table.comment!r}, expected {expect['comment']!r}")
-    return differences
-
-
-def run_declare(vector, schema) -> list[str]:
-    expect = vector.expect
-    if "error" in expect:
-        return outcome_error(expect, lambda: declare_tables(schema, vector.tables))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        classes = declare_tables(schema, vector.tables)
-    differences = compare_declared(expect, classes[vector.do["declare"]](), classes)
-    if expect.get("warning") and not caught:
-        differences.append("no warning was emitted")
-    return differences
-
-
-def run_insert(vector, schema) -> list[str]:
-    classes = declare_tables(schema, vector.tables)
-    for name, rows in vector.rows.items():
-        classes[name].insert(rows, allow_direct_insert=True)
-    spec = vector.do["insert"]
-    table = classes[spec["table"]]
-    insert = lambda: table.insert(spec["rows"], allow_direct_insert=True, **spec.get("options", {}))  # noqa: E731
-    if "error" in vector.expect:
-        return outcome_error(vector.expect, insert)
-    insert()
-    count = len(table())
-    wanted = vector.expect.get("row_count", count)
-    return [] if count == wanted else [f"{count} rows, expected {wanted}"]
-
-
-@pytest.mark.parametrize("vector", [v for v in VECTORS if v.operation in ("declare", "insert")], ids=lambda v: v.id)
+@pytest.mark.parametrize("vector", [v for v in VECTORS if v.operation in NEEDS_DATABASE], ids=lambda v: v.id)
 def test_vector_on_backend(vector, schema):
-    run = run_declare if vector.operation == "declare" else run_insert
     assert run(vector, schema) == []

@@ -1,0 +1,1 @@
+"""Adapters: how the conformance suite drives an implementation."""
