@@ -36,5 +36,5 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def certify(session: nox.Session) -> None:
     """Certify an implementation: `nox -s certify -- --impl reference --backend sqlite --out certificate`."""
-    session.install("-e", ".[conformance]")
+    session.install("-e", ".[conformance,dataframes,postgres,mysql]")
     session.run("djspecs", "certify", *session.posargs)
