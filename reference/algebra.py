@@ -6,6 +6,7 @@ error before any SQL exists. `compiler.py` turns a tree of nodes into a sqlglot 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -86,7 +87,13 @@ def determines(a: Heading, b: Heading) -> bool:
 
 
 def check_homologous(a: Heading, b: Heading, names, *, what: str) -> None:
-    """LIN-2: namesakes match only when both carry the same lineage."""
+    """LIN-2: namesakes match only when both carry the same lineage (LIN-4: unchecked without ~lineage)."""
+    if not (a.lineage_known and b.lineage_known):
+        if names:
+            warnings.warn(
+                f"A schema keeps no ~lineage table; {what} on {list(names)} is not checked (LIN-4)", stacklevel=3
+            )
+        return
     for name in names:
         left, right = a[name].lineage, b[name].lineage
         if left is None or right is None:
@@ -129,7 +136,7 @@ def join_heading(a: Heading, b: Heading, *, left_join: bool = False) -> Heading:
                 nullable = attribute.nullable or (left_join and source is b and attribute.name not in a)
                 attributes.append(replace(attribute, in_key=attribute.name in key, nullable=nullable))
     ordered = [next(x for x in attributes if x.name == n) for n in key]
-    return Heading(tuple(ordered + [x for x in attributes if x.name not in key]))
+    return Heading(tuple(ordered + [x for x in attributes if x.name not in key]), a.lineage_known and b.lineage_known)
 
 
 def project_heading(heading: Heading, columns) -> Heading:
@@ -140,7 +147,7 @@ def project_heading(heading: Heading, columns) -> Heading:
         else:
             attributes.append(Attribute(name, COMPUTED, in_key=False, nullable=True))
     key = [a for a in attributes if a.in_key]
-    return Heading(tuple(key + [a for a in attributes if not a.in_key]))
+    return Heading(tuple(key + [a for a in attributes if not a.in_key]), heading.lineage_known)
 
 
 def union_heading(a: Heading, b: Heading) -> Heading:
@@ -153,7 +160,7 @@ def union_heading(a: Heading, b: Heading) -> Heading:
         raise DataJointError(f"The operands of a union must not share any secondary attributes: {shared}", rule="Q-50")
     check_homologous(a, b, a.primary_key, what="unite")
     secondary = [replace(x, nullable=True) for x in (*(a[n] for n in a.secondary), *(b[n] for n in b.secondary))]
-    return Heading(tuple([a[n] for n in a.primary_key] + secondary))
+    return Heading(tuple([a[n] for n in a.primary_key] + secondary), a.lineage_known and b.lineage_known)
 
 
 def aggregate_heading(group: Heading, source: Heading, kept, computed) -> Heading:
@@ -173,4 +180,4 @@ def distinct_heading(heading: Heading, attributes) -> Heading:
     """Q-60: the named attributes become the key of the distinct values."""
     if unknown := [n for n in attributes if n not in heading]:
         raise DataJointError(f"Attributes {unknown} of U are not in the restricting expression", rule="Q-60")
-    return Heading(tuple(replace(heading[n], in_key=True, nullable=False) for n in attributes))
+    return Heading(tuple(replace(heading[n], in_key=True, nullable=False) for n in attributes), heading.lineage_known)

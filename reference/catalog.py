@@ -50,7 +50,8 @@ def _declared(sql_type: str, comment: str | None) -> tuple[DeclaredType, str]:
     return DeclaredType(sql_type, "native", sql_type.lower()), comment or ""
 
 
-def heading(connection: Connection, schema: str, table: str, lineage: dict[str, str] | None = None) -> Heading:
+def heading(connection: Connection, schema: str, table: str, lineage: dict[str, str] | None) -> Heading:
+    """The heading of a table; `lineage` None means the schema keeps no ~lineage table (LIN-4)."""
     query, params = connection.backend.columns(schema, table)
     attributes = []
     for name, sql_type, nullable, default, comment, in_key in connection.query(query, params):
@@ -68,7 +69,7 @@ def heading(connection: Connection, schema: str, table: str, lineage: dict[str, 
             )
         )
     key = [a for a in attributes if a.in_key]
-    return Heading(tuple(key + [a for a in attributes if not a.in_key]))
+    return Heading(tuple(key + [a for a in attributes if not a.in_key]), lineage is not None)
 
 
 def foreign_keys(connection: Connection, schema: str, table: str) -> list[ForeignKey]:
@@ -104,10 +105,10 @@ def lineage_table(connection: Connection, schema: str) -> exp.Create:
     return exp.Create(kind="TABLE", exists=True, this=exp.Schema(this=table, expressions=[*columns, key]))
 
 
-def lineage(connection: Connection, schema: str, table: str) -> dict[str, str]:
-    """LIN-1: attribute → lineage for one table; empty when the schema keeps no ~lineage table."""
+def lineage(connection: Connection, schema: str, table: str) -> dict[str, str] | None:
+    """LIN-1: attribute → lineage for one table; None when the schema keeps no ~lineage table."""
     if not table_exists(connection, schema, LINEAGE_TABLE):
-        return {}
+        return None
     query = (
         exp.select(exp.column("attribute_name"), exp.column("lineage"))
         .from_(connection.backend.table(schema, LINEAGE_TABLE))

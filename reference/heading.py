@@ -29,6 +29,7 @@ class Heading:
     """An ordered set of attributes; primary-key attributes first."""
 
     attributes: tuple[Attribute, ...]
+    lineage_known: bool = True  # LIN-4: False when a schema behind it keeps no ~lineage table
 
     def __iter__(self) -> Iterator[Attribute]:
         return (a for a in self.attributes if not a.hidden)

@@ -6,6 +6,7 @@ references (declare), build the statements (ddl), run them (connection), and rec
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlglot import exp
@@ -145,12 +146,34 @@ class Schema:
             ordered += ready
         return ordered
 
+    def rebuild_lineage(self) -> None:
+        """LIN-5: recompute ~lineage from the foreign keys in the catalog, parents first."""
+        self.connection.execute(catalog.lineage_table(self.connection, self.database))
+        known: dict[tuple[str, str], str] = {}
+        for table in self.list_tables():
+            inherited = {}
+            for fk in catalog.foreign_keys(self.connection, self.database, table):
+                parent = catalog.lineage(self.connection, fk.parent_schema, fk.parent_table) or {}
+                for child, name in fk.attributes:
+                    origin = f"{fk.parent_schema}.{fk.parent_table}.{name}"
+                    inherited[child] = known.get((fk.parent_table, name)) or parent.get(name) or origin
+            heading = catalog.heading(self.connection, self.database, table, {})
+            lineage = {
+                a.name: inherited.get(a.name) or (f"{self.database}.{table}.{a.name}" if a.in_key else None)
+                for a in heading
+            }
+            known.update({(table, name): origin for name, origin in lineage.items() if origin})
+            attributes = tuple(replace(a, lineage=lineage[a.name]) for a in heading.attributes if not a.hidden)
+            catalog.write_lineage(self.connection, self.database, table, Heading(attributes))
+        for cls in self.tables.values():
+            cls._heading = None
+
     @property
     def lineage(self) -> dict[str, str]:
         """LIN-6: `schema.table.attribute` → lineage for every attribute with one."""
         result = {}
         for table in catalog.table_names(self.connection, self.database):
-            for attribute, origin in catalog.lineage(self.connection, self.database, table).items():
+            for attribute, origin in (catalog.lineage(self.connection, self.database, table) or {}).items():
                 result[f"{self.database}.{table}.{attribute}"] = origin
         return result
 

@@ -55,3 +55,51 @@ def test_fetch_order_inherits_a_tops_ordering(schema):  # Q-72
     assert [r["subject_id"] for r in top.to_dicts(limit=2)] == [4, 3]
     with pytest.raises(dj.DataJointError):
         Subject & [dj.Top(1)]  # Q-17
+
+
+def _clear_headings(schema):
+    for cls in schema.tables.values():
+        cls._heading = None
+
+
+def test_rebuild_lineage_restores_what_was_lost(schema, connection):  # LIN-5
+    from sqlglot import exp
+
+    Subject, Session, _ = declare(schema)
+    before = schema.lineage
+    connection.execute(exp.delete(connection.backend.table(schema.database, "~lineage")))
+    _clear_headings(schema)
+    with pytest.raises(dj.DataJointError, match="lineage missing"):
+        Session() * Subject()
+    schema.rebuild_lineage()
+    assert schema.lineage == before
+    assert len(Session() * Subject()) == 0
+
+
+def test_without_a_lineage_table_matching_is_unchecked(schema, connection):  # LIN-4
+    from sqlglot import exp
+
+    @schema
+    class Cat(dj.Manual):
+        definition = """
+        cat: int32
+        ---
+        name: varchar(10)
+        """
+
+    @schema
+    class Dog(dj.Manual):
+        definition = """
+        dog: int32
+        ---
+        name: varchar(10)
+        """
+
+    with pytest.raises(dj.DataJointError, match="lineage"):
+        Cat() * Dog()  # LIN-2: native secondaries share a name but no lineage
+    connection.execute(exp.Drop(kind="TABLE", tables=[connection.backend.table(schema.database, "~lineage")]))
+    _clear_headings(schema)
+    Cat.insert1({"cat": 1, "name": "rex"})
+    Dog.insert1({"dog": 2, "name": "rex"})
+    with pytest.warns(UserWarning, match="LIN-4"):
+        assert (Cat() * Dog()).to_dicts() == [{"cat": 1, "dog": 2, "name": "rex"}]
