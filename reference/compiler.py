@@ -72,8 +72,11 @@ class Compiler:
             self.condition(node.condition, node.child.heading, outer), copy=False
         )
 
+    def flat(self, node: algebra.Node) -> exp.Select | None:
+        """Q-15, Q-23: a restricted base table is read directly, its columns still the table's own; else None."""
+        return self.select(node) if _base_chain(node) is not None else None
+
     def visit_Project(self, node: algebra.Project) -> exp.Select:
-        source, _ = self.source(node.child)
         expressions = [
             column(src).as_(identifier(name))
             if isinstance(src, str) and src != name
@@ -81,8 +84,12 @@ class Compiler:
             if isinstance(src, str)
             else src.copy().as_(identifier(name))
             for name, src in node.columns
-        ]
-        return exp.select(*expressions or [exp.Literal.number(1)]).from_(source, copy=False)
+        ] or [exp.Literal.number(1)]
+        flat = self.flat(node.child)
+        if flat is not None:
+            return flat.select(*expressions, append=False, copy=False)
+        source, _ = self.source(node.child)
+        return exp.select(*expressions).from_(source, copy=False)
 
     def visit_Join(self, node: algebra.Join) -> exp.Select:
         left, left_alias = self.source(node.left)
@@ -156,8 +163,12 @@ class Compiler:
         return self._plain(node.heading, source).distinct(copy=False)
 
     def visit_Top(self, node: algebra.Top) -> exp.Select:
-        source, _ = self.source(node.child)
-        query = self._plain(node.heading, source)
+        flat = self.flat(node.child)
+        if flat is not None:
+            query = flat.select(*columns(node.heading.names), append=False, copy=False)
+        else:
+            source, _ = self.source(node.child)
+            query = self._plain(node.heading, source)
         if node.order_by:
             query = query.order_by(*(_ordered(term) for term in node.order_by), copy=False)
         if node.limit is not None:

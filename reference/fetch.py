@@ -34,8 +34,12 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
         order_by = ["KEY"]
     terms = Top(limit, order_by, offset).terms(expression.primary_key) if order_by else ()
     compiler = Compiler(expression.connection.backend)
-    inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
-    query = exp.select(*columns(names)).from_(inner, copy=False)
+    query = compiler.flat(node)
+    if query is not None:
+        query = query.select(*columns(names), append=False, copy=False)
+    else:
+        inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
+        query = exp.select(*columns(names)).from_(inner, copy=False)
     if terms:
         query = query.order_by(
             *(exp.Ordered(this=column(t.split()[0]), desc=t.upper().endswith(" DESC")) for t in terms), copy=False
