@@ -31,6 +31,16 @@ def column(name: str, table: str | None = None) -> exp.Column:
     return exp.column(identifier(name), table=identifier(table) if table else None)
 
 
+def join(query: exp.Select, source: exp.Expression, using: Sequence[str], *, left: bool = False) -> exp.Select:
+    """Add `JOIN source USING (...)`, a LEFT JOIN, or a CROSS JOIN when nothing is shared (built directly: no parsing)."""
+    if using:
+        clause = exp.Join(this=source, using=[identifier(n) for n in using], side="LEFT" if left else None)
+    else:
+        clause = exp.Join(this=source, kind="CROSS")
+    query.append("joins", clause)
+    return query
+
+
 def columns(names: Sequence[str]) -> list[exp.Expression]:
     """The select list for these names; a relation without attributes selects the constant 1."""
     return [column(n) for n in names] or [exp.Literal.number(1)]
@@ -99,11 +109,7 @@ class Compiler:
             for n in node.heading.names
         ]
         query = exp.select(*columns or [exp.Literal.number(1)]).from_(left, copy=False)
-        if not node.shared:
-            return query.join(right, join_type="cross", copy=False)
-        return query.join(
-            right, using=[identifier(n) for n in node.shared], join_type="left" if node.outer else None, copy=False
-        )
+        return join(query, right, node.shared, left=node.outer)
 
     def visit_Aggregate(self, node: algebra.Aggregate) -> exp.Select:
         computed = [tree.copy().as_(identifier(name)) for name, tree in node.computed]
@@ -119,9 +125,7 @@ class Compiler:
             column(n) if n in shared else column(n, group_alias) for n in (*node.group.heading.primary_key, *node.kept)
         ]
         query = exp.select(*kept, *computed).from_(group, copy=False)
-        query = query.join(
-            source, using=[identifier(n) for n in shared], join_type="left" if node.keep_all else None, copy=False
-        )
+        query = join(query, source, shared, left=node.keep_all)
         return query.group_by(*(k.copy() for k in kept), copy=False)
 
     def visit_Union(self, node: algebra.Union) -> exp.Select | exp.Union:
@@ -131,15 +135,12 @@ class Compiler:
             return exp.union(self._plain_of(node.left, key), self._plain_of(node.right, key), distinct=True)
         left, left_alias = self.source(node.left)
         right, right_alias = self.source(node.right)
-        first = (
-            exp.select(
-                *(column(n) for n in key),
-                *(column(n, left_alias) for n in left_secondary),
-                *(column(n, right_alias) for n in right_secondary),
-            )
-            .from_(left, copy=False)
-            .join(right, using=[identifier(n) for n in key], join_type="left", copy=False)
-        )
+        first = exp.select(
+            *(column(n) for n in key),
+            *(column(n, left_alias) for n in left_secondary),
+            *(column(n, right_alias) for n in right_secondary),
+        ).from_(left, copy=False)
+        join(first, right, key, left=True)
         others, others_alias = self.source(node.right)
         missing = exp.not_(
             exp.In(
@@ -197,6 +198,8 @@ class Compiler:
             return exp.not_(exp.paren(self.condition(condition.condition, heading, outer)))
         if isinstance(condition, str):
             return exp.paren(parse_sql(condition, heading, what="restriction"))
+        if isinstance(condition, exp.Expression):  # SQL text already parsed and checked
+            return exp.paren(condition.copy())
         if isinstance(condition, Mapping):
             return self._dict(condition, heading)
         if isinstance(condition, Matching):

@@ -59,6 +59,8 @@ class QueryExpression:
             _same_connection(self, condition)
         if semantic_check:
             _check_condition(self.heading, condition)
+        if isinstance(condition, str):  # parsed once; compiling copies the tree
+            condition = parse_sql(condition, self.heading, what="restriction")
         restricted = copy.copy(self)
         restricted.__dict__.pop("_statements", None)  # the compiled fetches of the unrestricted expression
         restricted.node = algebra.Restrict(self.heading, self.node, condition)
