@@ -48,6 +48,8 @@ class QueryExpression:
             condition = False  # A - U() is empty
         if isinstance(condition, Top):
             terms = condition.terms(self.primary_key)
+            if not terms and isinstance(self.node, algebra.Top):
+                terms = self.node.order_by  # a Top without an ordering keeps the previous one
             return self._new(algebra.Top(self.heading, self.node, condition.limit, terms, condition.offset))
         if condition is None:
             raise DataJointError("Invalid restriction type None", rule="Q-11")

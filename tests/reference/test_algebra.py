@@ -103,3 +103,10 @@ def test_without_a_lineage_table_matching_is_unchecked(schema, connection):  # L
     Dog.insert1({"dog": 2, "name": "rex"})
     with pytest.warns(UserWarning, match="LIN-4"):
         assert (Cat() * Dog()).to_dicts() == [{"cat": 1, "dog": 2, "name": "rex"}]
+
+
+def test_a_top_without_ordering_keeps_the_previous_one(schema):
+    Subject, _, _ = declare(schema)
+    Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(1, 5)])
+    chained = Subject & dj.Top(3, "subject_id DESC") & dj.Top(2, None, offset=1)
+    assert [r["subject_id"] for r in chained.to_dicts()] == [3, 2]
