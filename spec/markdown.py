@@ -122,3 +122,31 @@ def _register_table(ruleset: RuleSet) -> str:
         link = f"[{rule.id}]({rule.area}.md#{rule.id})" if rule else "not yet settled"
         rows.append(f"| {entry} | {prose(facts['topic'])} | {link} |")
     return "\n".join(rows)
+
+
+VERDICT_MARKS = {
+    "pass": "✅ pass",
+    "fail": "❌ fail",
+    "error": "⚠️ error",
+    "not_applicable": "➖ n/a",
+    "untested": "· untested",
+}
+
+
+def matrix_page(ruleset: RuleSet, certificates: dict[str, dict]) -> str:
+    """The conformance matrix: one row per rule, one column per certificate (implementation on backend)."""
+    columns = sorted(certificates)
+    verdicts = {name: {r["id"]: r["verdict"] for r in cert["rules"]} for name, cert in certificates.items()}
+    lines = ["| Rule | Level | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    for rule in ruleset:
+        cells = [VERDICT_MARKS.get(verdicts[c].get(rule.id, "untested"), "?") for c in columns]
+        lines.append(
+            f"| [{rule.id}](rules/{rule.area}.md#{rule.id}) | {level_badge(rule.level)} | " + " | ".join(cells) + " |"
+        )
+    notes = [
+        f"- **{name}**: {certificates[name]['implementation']['name']} {certificates[name]['implementation']['version']} on "
+        f"{certificates[name]['backend']['name']} {certificates[name]['backend']['server_version']}, issued "
+        f"{certificates[name].get('issued', '?')}, sha256 `{certificates[name]['sha256'][:16]}…`"
+        for name in columns
+    ]
+    return "\n".join(["## The matrix", "", *notes, "", *lines]) + "\n"

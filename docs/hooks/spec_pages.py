@@ -32,7 +32,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Fill the vectors page from spec/vectors/README.md, with a count of vectors per area."""
+    """Fill the vectors page from spec/vectors/README.md; append the matrix to the conformance page."""
+    if page.file.src_uri == "conformance.md":
+        return markdown + "\n" + _matrix(config)
     if page.file.src_uri != "vectors.md":
         return markdown
     from collections import Counter
@@ -43,3 +45,15 @@ def on_page_markdown(markdown, page, config, files):
     table = "\n".join(["| Area | Vectors |", "|---|---:|", *(f"| {a} | {n} |" for a, n in sorted(counts.items()))])
     readme = (spec_dir() / "vectors" / "README.md").read_text(encoding="utf-8")
     return readme + f"\n## Vectors in this release\n\n{table}\n\nTotal: {sum(counts.values())}.\n"
+
+
+def _matrix(config) -> str:
+    """The committed certificates under docs/certificates/<implementation>/<backend>.json, as a matrix."""
+    import json
+    from pathlib import Path
+
+    from djspecs.spec.markdown import matrix_page
+
+    folder = Path(config["docs_dir"]) / "certificates"
+    certificates = {f"{p.parent.name} / {p.stem}": json.loads(p.read_text()) for p in sorted(folder.glob("*/*.json"))}
+    return matrix_page(load_rules(), certificates)

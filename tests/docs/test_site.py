@@ -119,3 +119,19 @@ def test_rule_index_filter_narrows_the_table(served, browser):
     browser.find_element(By.ID, "rule-filter").send_keys("Q-32")
     visible = [row.text for row in rows if row.is_displayed()]
     assert len(visible) == 1 and visible[0].startswith("Q-32")
+
+
+@pytest.mark.slow
+def test_conformance_page_shows_the_matrix_of_committed_certificates(site, root):
+    import json
+
+    from djspecs.conformance.certificate import content_digest
+
+    certificates = sorted((root / "docs" / "certificates").glob("*/*.json"))
+    assert certificates, "no committed certificate"
+    page = (site / "conformance" / "index.html").read_text()
+    for path in certificates:
+        certificate = json.loads(path.read_text())
+        assert certificate["sha256"] == content_digest(certificate), path
+        assert f"{path.parent.name} / {path.stem}" in page
+    assert all(f'href="../rules/{rule.area}/#{rule.id}"' in page for rule in load_rules())
