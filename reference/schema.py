@@ -17,7 +17,7 @@ from .ddl import create_table, type_comment
 from .declare import Parent, TableSpec, resolve
 from .errors import DataJointError, DefinitionError
 from .heading import Heading
-from .naming import check_length, table_name, tier_of
+from .naming import check_length, table_name
 from .parser import parse_definition
 from .settings import config
 from .table import Part, Table
@@ -176,9 +176,6 @@ class Schema:
             for attribute, origin in (catalog.lineage(self.connection, self.database, table) or {}).items():
                 result[f"{self.database}.{table}.{attribute}"] = origin
         return result
-
-    def tier_of(self, sql_name: str) -> str:
-        return tier_of(sql_name)[0]
 
     def populating(self, table: Table) -> bool:
         return table.table_name in self._populating
