@@ -87,14 +87,7 @@ class Compiler:
         return self.select(node) if _base_chain(node) is not None else None
 
     def visit_Project(self, node: algebra.Project) -> exp.Select:
-        expressions = [
-            column(src).as_(identifier(name))
-            if isinstance(src, str) and src != name
-            else column(name)
-            if isinstance(src, str)
-            else src.copy().as_(identifier(name))
-            for name, src in node.columns
-        ] or [exp.Literal.number(1)]
+        expressions = [_projected(name, source) for name, source in node.columns] or [exp.Literal.number(1)]
         flat = self.flat(node.child)
         if flat is not None:
             return flat.select(*expressions, append=False, copy=False)
@@ -132,7 +125,7 @@ class Compiler:
         key = node.heading.primary_key
         left_secondary, right_secondary = node.left.heading.secondary, node.right.heading.secondary
         if not left_secondary and not right_secondary:
-            return exp.union(self._plain_of(node.left, key), self._plain_of(node.right, key), distinct=True)
+            return exp.union(self.select_columns(node.left, key), self.select_columns(node.right, key), distinct=True)
         left, left_alias = self.source(node.left)
         right, right_alias = self.source(node.right)
         first = exp.select(
@@ -145,7 +138,7 @@ class Compiler:
         missing = exp.not_(
             exp.In(
                 this=exp.Tuple(expressions=[column(n, others_alias) for n in key]),
-                query=exp.Subquery(this=self._plain_of(node.left, key)),
+                query=exp.Subquery(this=self.select_columns(node.left, key)),
             )
         )
         second = (
@@ -181,7 +174,8 @@ class Compiler:
     def _plain(self, heading: Heading, source: exp.Expression) -> exp.Select:
         return exp.select(*columns(heading.names)).from_(source, copy=False)
 
-    def _plain_of(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
+    def select_columns(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
+        """SELECT of some of a node's columns (INSERT ... SELECT, semijoins, cascades)."""
         source, _ = self.source(node)
         return exp.select(*columns(names)).from_(source, copy=False)
 
@@ -203,7 +197,7 @@ class Compiler:
         if isinstance(condition, Mapping):
             return self._dict(condition, heading)
         if isinstance(condition, Matching):
-            subquery = self._plain_of(condition.parent, [p for _, p in condition.pairs])
+            subquery = self.select_columns(condition.parent, [p for _, p in condition.pairs])
             child = exp.Tuple(expressions=[column(c) for c, _ in condition.pairs])
             return exp.In(this=child, query=exp.Subquery(this=subquery))
         if isinstance(condition, algebra.Node):
@@ -253,6 +247,13 @@ class Compiler:
         if shared:
             query = query.where(exp.and_(*(column(n, alias).eq(outer(n)) for n in shared)), copy=False)
         return exp.Exists(this=query)
+
+
+def _projected(name: str, source: str | exp.Expression) -> exp.Expression:
+    """One column of a projection: kept, renamed (`old AS new`) or computed (`expression AS name`)."""
+    if isinstance(source, str):
+        return column(name) if source == name else column(source).as_(identifier(name))
+    return source.copy().as_(identifier(name))
 
 
 def _base_chain(node: algebra.Node) -> algebra.TableNode | None:

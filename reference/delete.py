@@ -70,7 +70,7 @@ def _masters(connection: Connection, relations: dict[Node, algebra.Node]) -> lis
             continue
         heading = connection.schemas[schema].heading_of(master)
         keys = [dict(zip(heading.primary_key, row, strict=True))
-                for row in connection.query(compiler._plain_of(node, heading.primary_key).distinct(copy=False))]  # fmt: skip
+                for row in connection.query(compiler.select_columns(node, heading.primary_key).distinct(copy=False))]  # fmt: skip
         if keys:
             base = algebra.TableNode(heading, schema, master)
             found.append(((schema, master), algebra.Restrict(heading, base, keys)))

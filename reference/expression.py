@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -181,8 +182,6 @@ class QueryExpression:
 
     def fetch(self, *attributes: str, format: str | None = None, as_dict: bool | None = None, **options):
         """FETCH-4: the 1.x method, kept with a DeprecationWarning and mapped onto the 2.x methods."""
-        import warnings
-
         message = "fetch() is deprecated: use to_dicts(), to_pandas(), to_arrays() or keys()"
         warnings.warn(message, DeprecationWarning, stacklevel=2)
         if attributes == ("KEY",):

@@ -78,7 +78,7 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
             values[attribute.name] = table.connection.backend.to_driver(
                 normalize(row[attribute.name], attribute, name), attribute.type
             )
-        if not any(not a.hidden for a in heading.attributes if a.name in values) and not all(
+        if not any(not heading[n].hidden for n in values) and not all(
             a.nullable or a.default is not None for a in heading
         ):
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")

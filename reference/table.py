@@ -179,7 +179,7 @@ class Table(QueryExpression, metaclass=TableMeta):
                 f"`{unknown[0]}` of the query is not in the table heading of {self.full_name}", rule="DML-8"
             )
         names = [n for n in names if n in self.heading]
-        select = Compiler(self.connection.backend)._plain_of(source.node, names)
+        select = Compiler(self.connection.backend).select_columns(source.node, names)
         statement = insert.select_statement(self, select, names, skip_duplicates=skip_duplicates)
         self.connection.execute(statement, context=f"insert into {self.full_name}")
 

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,7 @@ class RuleSet:
 
     areas: tuple[Area, ...]
 
-    @property
+    @cached_property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(rule for area in self.areas for rule in area.rules)
 
@@ -181,7 +181,7 @@ class RuleSet:
     def __contains__(self, rule_id: object) -> bool:
         return rule_id in self._by_id
 
-    @property
+    @cached_property
     def _by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
