@@ -3,6 +3,7 @@
 import importlib.util
 import subprocess
 import sys
+import tomllib
 
 from tests.support import require
 
@@ -25,3 +26,15 @@ def test_modules_stay_small(root):
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert too_long == {}
+
+
+def test_every_package_is_in_the_wheel(root):
+    """A package directory missing from pyproject's list would be silently left out of the wheel."""
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    roots = {folder: name for name, folder in config["package-dir"].items()}
+    found = {
+        ".".join([roots[package], *init.parent.relative_to(root / package).parts])
+        for package in PACKAGES
+        for init in (root / package).rglob("__init__.py")
+    }
+    assert found - set(config["packages"]) == set()

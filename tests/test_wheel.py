@@ -51,3 +51,16 @@ def test_wheel_installs_and_counts_rules(root, tmp_path):
         check=True,
     )
     assert int(vectors.stdout) >= 150
+
+    # Every subpackage made it into the wheel: the reference declares and queries a table on SQLite.
+    script = (
+        "import djspecs.reference as dj\n"
+        "schema = dj.Schema('wheel', connection=dj.Connection({'database.backend': 'sqlite'}))\n"
+        "@schema\n"
+        "class Thing(dj.Manual):\n"
+        "    definition = 'thing_id : int32'\n"
+        "Thing.insert([{'thing_id': 1}])\n"
+        "print(len(Thing()))\n"
+    )
+    counted = subprocess.run([str(python), "-c", script], capture_output=True, text=True, cwd=outside, check=True)
+    assert counted.stdout.strip() == "1"
