@@ -9,7 +9,10 @@ import pytest
 
 from djspecs.publish.datacite import Record
 from djspecs.publish.datacite.vocabulary import vocabulary
-from tests.publish.datacite_support import examples, kernel, same_tree, xsd  # noqa: F401 (fixtures)
+from tests.publish import datacite_support
+from tests.publish.datacite_support import examples, same_tree
+
+kernel, xsd = datacite_support.kernel, datacite_support.xsd  # fixtures
 
 GOOD = {
     "doi": "10.80507/djs-0001",
