@@ -67,3 +67,35 @@ def canonical(element: ET.Element):
 def same_tree(first: str | bytes, second: str | bytes) -> bool:
     as_bytes = [t.encode() if isinstance(t, str) else t for t in (first, second)]
     return canonical(ET.fromstring(as_bytes[0])) == canonical(ET.fromstring(as_bytes[1]))
+
+
+REPOSITORY, PASSWORD, API_KEY, PREFIX = "DJS.TEST", "pw-8c1e2f-never-shown", "DC.key-5a7d-never-shown", "10.80507"
+
+
+@pytest.fixture
+def datacite(xsd):
+    """A local DataCite API with one repository (password and API key) and a second one for another prefix."""
+    from djspecs.publish.datacite.local_server import LocalDataCite
+
+    repositories = {REPOSITORY: PASSWORD, "OTHER.REPO": "other-pw"}
+    prefixes = {REPOSITORY: [PREFIX], "OTHER.REPO": ["10.99999"]}
+    with LocalDataCite(repositories, prefixes=prefixes, api_keys={API_KEY: REPOSITORY}, xsd=xsd) as server:
+        yield server
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(datacite, sleeps, xsd):
+    """The real client, with short timeouts and a sleep that only records how long it would wait."""
+    from djspecs.publish.datacite.client import DataCiteClient
+    from djspecs.publish.datacite.credentials import Credentials
+    from djspecs.publish.datacite.transport import Transport
+
+    transport = Transport(
+        Credentials.of(REPOSITORY, PASSWORD), datacite.url, timeout=0.5, retries=3, backoff=0.01, sleep=sleeps.append
+    )
+    return DataCiteClient(transport, PREFIX, xsd=xsd)
