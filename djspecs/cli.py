@@ -16,7 +16,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
-from djspecs import SPEC_VERSION, __version__
+from djspecs import SPEC_VERSION, __version__, cli_doi
 from djspecs.spec import LEVELS, Rule, SpecFileError, load_rules, load_vectors, load_vocabulary
 
 console = Console()
@@ -184,6 +184,8 @@ def certify(impl, backend, profile, out_dir) -> None:
         f"{count} vectors run. Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)"
     )
 
+
+cli_doi.register(main)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

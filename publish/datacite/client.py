@@ -174,7 +174,12 @@ class DataCiteClient:
         return self._receipt(key, self.put(tagged), tagged)
 
     def mint(self, record: Record, *, key: str, receipt: Receipt | None = None, publish: bool = True) -> Receipt:
-        """Reserve (or find) the DOI for `key`, bring its metadata up to date and, if asked, publish it."""
+        """Reserve (or find) the DOI for `key`, bring its metadata up to date and, if asked, publish it.
+
+        When publishing, the whole record is checked before the draft is reserved: nothing is sent if it has problems.
+        """
+        if publish:
+            self.check(self._tagged(record, key, self._doi(key, receipt)), publishing=True)
         reserved = self.reserve(record, key=key, receipt=receipt)
         tagged = self._tagged(record, key, reserved.doi)
         state = self.put(tagged, "publish") if publish else self.put(tagged, expect=reserved.state)

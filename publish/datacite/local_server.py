@@ -39,13 +39,13 @@ class Fault:
 
 class LocalDataCite:
     def __init__(
-        self, repositories: dict[str, str], *, prefixes: dict[str, list[str]], api_keys=None, xsd=None
+        self, repositories: dict[str, str], *, prefixes: dict[str, list[str]], api_keys=None, xsd=None, port: int = 0
     ) -> None:
         self.repositories, self.api_keys = repositories, api_keys or {}  # api key -> repository ID
         self.registry = Registry(prefixes, xsd)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status) of every answered request
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -185,3 +185,28 @@ def _handler(server: LocalDataCite):
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m djspecs.publish.datacite.local_server`: serve until interrupted (for trying `djspecs mint`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local DataCite REST API for trying the DOI client.")
+    parser.add_argument("--repository", default="DEMO.REPO:demo-password", help="ID:PASSWORD of the one repository")
+    parser.add_argument("--prefix", default="10.80507", help="the DOI prefix that repository mints under")
+    parser.add_argument("--xsd", help="DataCite 4.7 metadata.xsd to validate published records with")
+    parser.add_argument("--port", type=int, default=0)
+    options = parser.parse_args(argv)
+    name, _, password = options.repository.partition(":")
+    server = LocalDataCite({name: password}, prefixes={name: [options.prefix]}, xsd=options.xsd, port=options.port)
+    print(
+        f"Local DataCite API at {server.url} (repository {name}, prefix {options.prefix}); Ctrl-C stops it", flush=True
+    )
+    try:
+        server._httpd.serve_forever()
+    except KeyboardInterrupt:
+        server._httpd.server_close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
