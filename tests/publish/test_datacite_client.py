@@ -180,3 +180,28 @@ def test_url_with_credentials_is_refused():
     with pytest.raises(ValueError, match="credentials do not belong in the URL") as caught:
         Transport(None, "https://DJS.TEST:hunter2@api.test.datacite.org")
     assert "hunter2" not in str(caught.value)
+
+
+def test_the_suffix_derived_from_a_key_never_changes():
+    """Changing the derivation would give old bundle versions new DOIs: the values are pinned."""
+    from djspecs.publish.datacite.client import suffix_for
+
+    assert suffix_for("bundle-v1") == "993a-ahrx"
+    assert suffix_for("urn:uuid:0b5a2a0e-3f7c-4c39-9f55-8f0e5c0d1a11") == "vk2g-1qe3"
+
+
+def test_read_back_notices_a_server_that_drops_what_was_sent(client, datacite, monkeypatch):
+    keep = datacite.registry._apply
+
+    def forgetful(entry, attributes):
+        keep(entry, {k: v for k, v in attributes.items() if k != "relatedIdentifiers"})
+
+    monkeypatch.setattr(datacite.registry, "_apply", forgetful)
+    with pytest.raises(StateError, match="did not keep what was sent for relatedIdentifiers"):
+        client.reserve(RECORD, key="k")
+
+
+def test_a_bad_prefix_is_named():
+    bad = DataCiteClient(Transport(None, "https://api.test.datacite.org"), "10.x")
+    with pytest.raises(DataCiteError, match="'10.x' is not a DOI prefix"):
+        bad.doi_for("k")
