@@ -22,16 +22,25 @@ from .fields import places
 from .model import Metadata
 
 ORCID_URI, ROR_URI, SPDX_URI = "https://orcid.org", "https://ror.org", "https://spdx.org/licenses/"
-KNOWN = {place.json.split("/")[0] for _, place in places(Metadata) if place.json} | {
-    "identifiers",
-    "title",
-    "description",
-    "resourceTypeGeneral",
-    "resourceType",
-    "rights",
-    "keywords",
-    "funding",
-}
+# Attributes the REST API accepts or returns that are not metadata of the record: read and set aside.
+NOT_METADATA = {
+    "prefix", "suffix", "event", "schemaVersion", "xml", "contentUrl", "state", "created", "updated",
+    "registered", "published", "isActive", "reason", "landingPage", "source", "metadataVersion",
+}  # fmt: skip
+KNOWN = (
+    NOT_METADATA
+    | {place.json.split("/")[0] for _, place in places(Metadata) if place.json}
+    | {
+        "identifiers",
+        "title",
+        "description",
+        "resourceTypeGeneral",
+        "resourceType",
+        "rights",
+        "keywords",
+        "funding",
+    }
+)
 
 
 def _as_list(value) -> list:
@@ -95,10 +104,10 @@ def _texts(values, key: str, defaults: dict) -> list[dict]:
 
 def expand(source: dict) -> tuple[dict, list[str]]:
     """The REST JSON attributes the dict stands for, and one problem per key that is not understood."""
-    data = dict(source)
+    data = {key: list(value) if isinstance(value, list) else value for key, value in source.items()}
     unknown = [key for key in data if key not in KNOWN]
-    for key in unknown:
-        data.pop(key)
+    for key in [*unknown, *NOT_METADATA]:
+        data.pop(key, None)
     for entry in _as_list(data.pop("identifiers", [])):
         if entry.get("identifierType", "").upper() == "DOI":
             data["doi"] = entry.get("identifier")
@@ -107,7 +116,8 @@ def expand(source: dict) -> tuple[dict, list[str]]:
                 "alternateIdentifier": entry.get("identifier"),
                 "alternateIdentifierType": entry.get("identifierType"),
             }
-            data.setdefault("alternateIdentifiers", []).append(other)
+            if other not in data.setdefault("alternateIdentifiers", []):  # responses may carry both spellings
+                data["alternateIdentifiers"].append(other)
     if "title" in data:
         data.setdefault("titles", []).insert(0, data.pop("title"))
     if "description" in data:

@@ -220,3 +220,32 @@ def test_with_doi_normalizes_and_copies():
 
 def test_upper_case_spdx_and_lower_case_both_pass():
     assert Record.from_dict({**GOOD, "rights": ["cc-by-4.0"]}).problems() == []
+
+
+def test_dict_form_reads_a_rest_response_without_false_alarms():
+    """Attributes the API returns that are not metadata (state, timestamps, prefix...) are set aside quietly,
+    and alternate identifiers given in both spellings (`identifiers`, `alternateIdentifiers`) count once."""
+    other = {"alternateIdentifier": "abc", "alternateIdentifierType": "local"}
+    response = {
+        **Record.from_dict(GOOD).to_json(),
+        "state": "findable",
+        "created": "2026-11-29T00:00:00Z",
+        "prefix": "10.80507",
+        "alternateIdentifiers": [other],
+        "identifiers": [{"identifier": "abc", "identifierType": "local"}],
+    }
+    record = Record.from_dict(response)
+    assert record.problems() == [] and len(record.alternate_identifiers) == 1
+
+
+def test_dict_form_leaves_its_input_alone():
+    import copy
+
+    given = {
+        **copy.deepcopy(GOOD),
+        "titles": ["Second title"],
+        "identifiers": [{"identifier": "x", "identifierType": "local"}],
+    }
+    kept = copy.deepcopy(given)
+    Record.from_dict(given)
+    assert given == kept
