@@ -31,6 +31,9 @@ def main() -> None:
     """DataJoint Specs 2.0 made executable: rules, conformance, reference, publishing."""
 
 
+cli_doi.register(main)  # mint, cite
+
+
 def _load_rules_or_exit():
     try:
         return load_rules()
@@ -184,8 +187,6 @@ def certify(impl, backend, profile, out_dir) -> None:
         f"{count} vectors run. Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)"
     )
 
-
-cli_doi.register(main)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
