@@ -249,3 +249,127 @@ def test_dict_form_leaves_its_input_alone():
     kept = copy.deepcopy(given)
     Record.from_dict(given)
     assert given == kept
+
+
+# Every key DataCite's XML-to-JSON mapping (and the API's parameter list) uses, at any depth.
+MAPPED_KEYS = set(
+    [
+        "doi",
+        "url",
+        "creators",
+        "titles",
+        "publisher",
+        "publicationYear",
+        "types",
+        "subjects",
+        "contributors",
+        "dates",
+        "language",
+        "alternateIdentifiers",
+        "relatedIdentifiers",
+        "relatedItems",
+        "sizes",
+        "formats",
+        "version",
+        "rightsList",
+        "descriptions",
+        "geoLocations",
+        "fundingReferences",
+        "name",
+        "nameType",
+        "givenName",
+        "familyName",
+        "lang",
+        "nameIdentifiers",
+        "nameIdentifier",
+        "nameIdentifierScheme",
+        "schemeUri",
+        "affiliation",
+        "affiliationIdentifier",
+        "affiliationIdentifierScheme",
+        "contributorType",
+        "publisherIdentifier",
+        "publisherIdentifierScheme",
+        "title",
+        "titleType",
+        "subject",
+        "subjectScheme",
+        "valueUri",
+        "classificationCode",
+        "date",
+        "dateType",
+        "dateInformation",
+        "alternateIdentifier",
+        "alternateIdentifierType",
+        "relatedIdentifier",
+        "relatedIdentifierType",
+        "relationType",
+        "relationTypeInformation",
+        "resourceTypeGeneral",
+        "resourceType",
+        "relatedMetadataScheme",
+        "schemeType",
+        "relatedItemType",
+        "relatedItemIdentifier",
+        "relatedItemIdentifierType",
+        "schemeURI",
+        "volume",
+        "issue",
+        "number",
+        "numberType",
+        "firstPage",
+        "lastPage",
+        "edition",
+        "rights",
+        "rightsUri",
+        "rightsIdentifier",
+        "rightsIdentifierScheme",
+        "description",
+        "descriptionType",
+        "funderName",
+        "funderIdentifier",
+        "funderIdentifierType",
+        "awardNumber",
+        "awardUri",
+        "awardTitle",
+        "geoLocationPlace",
+        "geoLocationPoint",
+        "geoLocationBox",
+        "geoLocationPolygon",
+        "polygonPoint",
+        "inPolygonPoint",
+        "pointLongitude",
+        "pointLatitude",
+        "westBoundLongitude",
+        "eastBoundLongitude",
+        "southBoundLatitude",
+        "northBoundLatitude",
+    ]
+)
+
+
+def _keys(value, parent=""):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield parent, key
+            yield from _keys(inner, key)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner, parent)
+
+
+def test_rest_json_uses_datacites_names(kernel):
+    """camelCase `schemeUri`/`rightsUri`/`valueUri`/`awardUri`, `lang` for xml:lang, `nameIdentifiers` as a list;
+    `schemeURI` keeps its capitals only inside `relatedItemIdentifier`, as the mapping table has it."""
+    seen = set()
+    for path in examples():
+        attributes = Record.from_xml(path.read_text(encoding="utf-8")).to_json()
+        seen |= set(_keys(attributes))
+        assert all(isinstance(person.get("nameIdentifiers", []), list) for person in attributes["creators"])
+    assert {key for _, key in seen} <= MAPPED_KEYS
+    assert {parent for parent, key in seen if key == "schemeURI"} <= {"relatedItemIdentifier"}
+    item = {"relatedItemType": "Dataset", "relationType": "Cites", "relatedItemIdentifier": {
+        "relatedItemIdentifier": "10.1/x", "relatedItemIdentifierType": "DOI", "schemeURI": "https://doi.org"}}  # fmt: skip
+    written = Record.from_dict({**GOOD, "relatedItems": [item]}).to_xml()
+    assert 'relatedItemIdentifierType="DOI" schemeURI="https://doi.org"' in written
+    assert {"schemeUri", "rightsUri", "valueUri", "awardUri", "lang"} <= {key for _, key in seen}
