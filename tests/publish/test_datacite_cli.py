@@ -48,9 +48,25 @@ def test_citation_cff_cites_djspecs_at_its_current_version(root):
 def test_the_wheel_carries_citation_and_vocabulary(root, tmp_path):
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(root)]
     subprocess.run(command, check=True, cwd=tmp_path)
+    installed = tmp_path / "site"
     with zipfile.ZipFile(next(tmp_path.glob("djspecs-*.whl"))) as wheel:
         assert wheel.read("djspecs/publish/datacite/CITATION.cff") == (root / "CITATION.cff").read_bytes()
-        assert b"relationType:" in wheel.read("djspecs/publish/datacite/vocabulary.yaml")
+        wheel.extractall(installed)
+    # Read from the unpacked wheel, far from the checkout: the citation and the vocabulary come with the package.
+    script = (
+        "import djspecs\n"
+        "from djspecs.publish.datacite.citation import djspecs_citation\n"
+        "from djspecs.publish.datacite.vocabulary import vocabulary\n"
+        "print(djspecs.__file__, len(vocabulary()['relationType']), djspecs_citation().title)\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=elsewhere, env=env, check=True
+    )
+    where, count, title = shown.stdout.split(" ", 2)
+    assert where.startswith(str(installed)) and count == "39" and title.startswith("djspecs: DataJoint Specs 2.0")
 
 
 def test_apa_bibtex_and_cff_of_a_record():
