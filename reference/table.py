@@ -16,6 +16,7 @@ from .errors import DataJointError, UnknownAttributeError
 from .expression import QueryExpression
 from .heading import Heading
 from .populate import AutoPopulate
+from .stores import journal
 
 if TYPE_CHECKING:
     from .schema import Schema
@@ -133,21 +134,25 @@ class Table(QueryExpression, metaclass=TableMeta):
             )
         if isinstance(rows, QueryExpression):
             return self._insert_query(rows, skip_duplicates=skip_duplicates, ignore_extra_fields=ignore_extra_fields)
-        prepared = insert.prepare(self, rows, ignore_extra_fields=ignore_extra_fields)
-        chunks = (
-            [prepared]
-            if not chunk_size
-            else [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
-        )
+        rows = insert.as_dicts(rows, self.heading.names)
+        chunks = [rows] if not chunk_size else [rows[i : i + chunk_size] for i in range(0, len(rows), chunk_size)]
+        if len(chunks) > 1:  # every row is checked before the first chunk is written
+            insert.prepare(self, rows, ignore_extra_fields=ignore_extra_fields, encode=False)
         for chunk in chunks:
-            statements = insert.statements(self, chunk, skip_duplicates=skip_duplicates)
-            if self.connection.in_transaction or len(statements) == 1:
+            # Objects that codecs write for a chunk are removed again if the chunk is not inserted (CODEC-10).
+            with journal():
+                prepared = insert.prepare(self, chunk, ignore_extra_fields=ignore_extra_fields)
+                self._insert_prepared(prepared, skip_duplicates)
+
+    def _insert_prepared(self, prepared: list[dict], skip_duplicates: bool) -> None:
+        statements = insert.statements(self, prepared, skip_duplicates=skip_duplicates)
+        if self.connection.in_transaction or len(statements) == 1:
+            for statement, params in statements:
+                self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+        else:
+            with self.connection.transaction():
                 for statement, params in statements:
                     self.connection.execute(statement, params, context=f"insert into {self.full_name}")
-            else:
-                with self.connection.transaction():
-                    for statement, params in statements:
-                        self.connection.execute(statement, params, context=f"insert into {self.full_name}")
 
     def insert_dataframe(self, frame, index_as_pk: bool | None = None, **options):
         """DML-10: insert a DataFrame; an index named like the primary key becomes key columns (as to_pandas makes)."""
@@ -163,7 +168,7 @@ class Table(QueryExpression, metaclass=TableMeta):
         for row in insert.as_dicts(rows, self.heading.names):
             checked += 1
             try:
-                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields)
+                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields, encode=False)
             except DataJointError as error:
                 errors.append(str(error))
         return ValidationResult(not errors, errors, checked)
