@@ -20,8 +20,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def s3_server():
+@pytest.fixture(scope="session", name="s3_server")
+def s3_server_fixture():
     """A moto S3 server on 127.0.0.1 at a free port, with one bucket; yields its endpoint and bucket."""
     try:
         import boto3
@@ -52,8 +52,8 @@ def store_config(protocol: str, tmp_path, request) -> dict:
             "secure": False, **S3_KEYS}  # fmt: skip
 
 
-@pytest.fixture(params=PROTOCOLS)
-def stores(request, connection, tmp_path):
+@pytest.fixture(params=PROTOCOLS, name="stores")
+def stores_fixture(request, connection, tmp_path):
     """Stores `main` (the default) and `cold` of one protocol on the test's connection; yields the settings."""
     main = store_config(request.param, tmp_path, request)
     cold = store_config(request.param, tmp_path / "cold", request)

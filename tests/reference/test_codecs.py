@@ -18,7 +18,6 @@ import djspecs.reference as dj
 from djspecs.reference import codecs
 from djspecs.reference.backends.base import identifier
 from tests.reference.blob_values import VALUES, assert_same
-from tests.reference.objectstores import s3_server, stores  # noqa: F401  (fixtures)
 
 CALLS: list[tuple[str, object]] = []
 
