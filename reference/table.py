@@ -45,6 +45,11 @@ class TableMeta(type):
             return getattr(cls(), name)
         return type.__getattribute__(cls, name)
 
+    @property
+    def staged_insert1(cls):
+        """CODEC-10: `with Table.staged_insert1 as staged:` writes objects in place, then inserts the row."""
+        return cls().staged_insert1
+
     def __and__(cls, condition: Any) -> QueryExpression:
         return cls() & condition
 
@@ -153,6 +158,12 @@ class Table(QueryExpression, metaclass=TableMeta):
             with self.connection.transaction():
                 for statement, params in statements:
                     self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    @property
+    def staged_insert1(self):
+        from .codecs.staged import staged_insert1
+
+        return staged_insert1(self)
 
     def insert_dataframe(self, frame, index_as_pk: bool | None = None, **options):
         """DML-10: insert a DataFrame; an index named like the primary key becomes key columns (as to_pandas makes)."""

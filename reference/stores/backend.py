@@ -125,6 +125,10 @@ class Store:
             if item.is_file():
                 self.put(f"{path}/{item.relative_to(local).as_posix()}", item.read_bytes(), record=False)
 
+    def mapping(self, path: str):
+        """A key-value view of everything under `path` (fsspec FSMap), e.g. for Zarr."""
+        return self.fs.get_mapper(self.full(path), create=True)
+
     def open(self, path: str, mode: str = "rb"):
         return self.fs.open(self.full(path), mode)
 

@@ -169,3 +169,31 @@ def test_codec_corrupted_or_missing_object_is_an_error_naming_it(schema, stores)
     store(stores).remove(value["path"])
     with pytest.raises(dj.errors.MissingExternalFile, match=r"`rec`\.value.*is missing"):
         Rec.fetch1("value")
+
+
+def test_codec_10_staged_insert_writes_in_place_and_cleans_up(schema, stores):
+    """CODEC-10: staged objects go to their final paths; a failing block leaves no row and no object."""
+    Result = declare(schema, "r_id : int32\n---\noutput : <object@>\nextra = null : <object@cold>", "Result")
+    with Result.staged_insert1 as staged:
+        staged.rec["r_id"] = 1
+        with staged.open("output", ".bin") as file:
+            file.write(b"streamed")
+        chunks = staged.store("extra", ".zarr")
+        chunks["0.0"], chunks[".zarray"] = b"chunk", b"{}"
+    row = Result.fetch1()
+    assert row["output"].read() == b"streamed" and row["output"].path.endswith(".bin")
+    assert row["extra"].is_dir and row["extra"].item_count == 2 and row["extra"].listdir() == [".zarray", "0.0"]
+    assert re.fullmatch(rf"_schema/{schema.database}/result/r_id=1/extra_{TOKEN}\.zarr", row["extra"].path)
+    with pytest.raises(RuntimeError, match="boom"), Result.staged_insert1 as staged:
+        staged.rec["r_id"] = 2
+        staged.store("extra", ".zarr")["0"] = b"partial"
+        with staged.open("output") as file:
+            file.write(b"partial")
+        raise RuntimeError("boom")
+    assert len(Result) == 1
+    assert len(store(stores).files("_schema")) == 1 and len(store(stores, "cold").files("_schema")) == 2
+    with pytest.raises(dj.DataJointError, match="missing r_id"), Result.staged_insert1 as staged:
+        staged.open("output")
+    with pytest.raises(dj.DataJointError, match="not an <object@> attribute"), Result.staged_insert1 as staged:
+        staged.rec["r_id"] = 3
+        staged.open("r_id")
