@@ -152,9 +152,9 @@ class Store:
     def files(self, section: str) -> dict[str, int]:
         """Every file under `section`, as relative path → size; empty when the section does not exist."""
         base = self.full(section).rstrip("/")
+        self.fs.invalidate_cache()  # listings of S3 are cached by s3fs; objects may have changed since
         if not self.fs.exists(base):
             return {}
-        self.fs.invalidate_cache()
         root = self.full("").rstrip("/")
         found = self.fs.find(base, detail=True)
         return {

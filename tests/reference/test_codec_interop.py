@@ -36,6 +36,7 @@ raw : <hash@main>
 doc : <attach@main>
 obj : <object@main>
 arr : <npy@main>
+link : <filepath@main>
 """
 
 
@@ -103,9 +104,9 @@ def shared_store(server, tmp_path):
     """One file store, `main`, configured identically in DataJoint and in the reference."""
     main = {"protocol": "file", "location": str(tmp_path / "store")}
     (tmp_path / "store").mkdir()  # DataJoint refuses a file store whose folder does not exist yet
-    server.instance.config["stores"] = {"default": "main", "main": dict(main)}
+    server.instance.config["stores"] = {"default": "main", "filepath_default": "main", "main": dict(main)}
     server.instance.config["download_path"] = str(tmp_path / "theirs")
-    server.connection.settings["stores"] = {"default": "main", "main": dict(main)}
+    server.connection.settings["stores"] = {"default": "main", "filepath_default": "main", "main": dict(main)}
     server.connection.settings["download_path"] = str(tmp_path / "ours")
     yield tmp_path
     server.connection.settings["stores"] = None
@@ -113,7 +114,9 @@ def shared_store(server, tmp_path):
 
 def store_row(tmp_path) -> dict:
     (tmp_path / "doc.txt").write_bytes(b"document")
-    return {"rec_id": 1, "value": {"trace": np.linspace(0, 1, 400)}, "raw": b"hello", "doc": str(tmp_path / "doc.txt"),
+    (tmp_path / "store" / "raw").mkdir(exist_ok=True)
+    (tmp_path / "store" / "raw" / "cam1.mp4").write_bytes(b"video")
+    return {"link": "raw/cam1.mp4", "rec_id": 1, "value": {"trace": np.linspace(0, 1, 400)}, "raw": b"hello", "doc": str(tmp_path / "doc.txt"),
             "obj": b"object bytes", "arr": np.arange(6.0).reshape(2, 3)}  # fmt: skip
 
 
@@ -121,8 +124,7 @@ def check_store_row(row: dict, expected: dict, folder) -> None:
     assert_same(row["value"], expected["value"])
     assert row["raw"] == b"hello"
     assert Path(row["doc"]).read_bytes() == b"document" and str(row["doc"]).startswith(str(folder))
-    read = row["obj"].read() if hasattr(row["obj"], "read") else row["obj"].read_bytes()
-    assert read == b"object bytes"
+    assert row["obj"].read() == b"object bytes" and row["link"].read() == b"video"
     assert_same(np.asarray(row["arr"]), expected["arr"])
 
 
