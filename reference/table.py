@@ -227,8 +227,9 @@ class Table(QueryExpression, metaclass=TableMeta):
             )
         changes = {name: value for name, value in row.items() if name not in key}
         if changes:
-            statement, params = update.statement(self, key, changes)
-            self.connection.execute(statement, params, context=f"update {self.full_name}")
+            with journal():  # objects written for the new values go again if the update fails
+                statement, params = update.statement(self, key, changes)
+                self.connection.execute(statement, params, context=f"update {self.full_name}")
 
     def delete_quick(self, get_count: bool = False) -> int | None:
         """DML-36: one DELETE of the restricted rows, no cascade; fails on a foreign-key violation."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DataJointError
@@ -42,6 +43,26 @@ class ObjectRef:
                 rule="STORE-3",
             )
         return data
+
+    def verify(self) -> bool:
+        """Whether the object exists with the recorded size (a directory: with the recorded file count)."""
+        if not self.exists():
+            return False
+        if self.is_dir:
+            return self.item_count is None or len(self.store.files(self.path)) == self.item_count
+        return self.size is None or self.store.size(self.path) == self.size
+
+    def download(self, destination: str | Path) -> Path:
+        """Copy the object (a file, or a directory with its files) to a local folder; the local path."""
+        target = Path(destination) / PurePosixPath(self.path).name
+        if not self.is_dir:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.read())
+            return target
+        for name in self.listdir():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(self.store.get(f"{self.path}/{name}"))
+        return target
 
     def open(self, subpath: str = "", mode: str = "rb"):
         return self.store.open(f"{self.path}/{subpath}" if subpath else self.path, mode)

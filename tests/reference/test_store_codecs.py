@@ -197,3 +197,22 @@ def test_codec_10_staged_insert_writes_in_place_and_cleans_up(schema, stores):
     with pytest.raises(dj.DataJointError, match="not an <object@> attribute"), Result.staged_insert1 as staged:
         staged.rec["r_id"] = 3
         staged.open("r_id")
+
+
+def test_codec_10_object_refs_verify_and_download(schema, stores, tmp_path):
+    """CODEC-7: an ObjectRef checks its object against the metadata and copies files and directories locally."""
+    folder = tmp_path / "run"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_bytes(b"a")
+    (folder / "sub" / "b.txt").write_bytes(b"bb")
+    Result = declare(schema, "r_id : int32\n---\noutput : <object@>", "Result")
+    Result.insert([{"r_id": 1, "output": b"bytes"}, {"r_id": 2, "output": folder}])
+    file, directory = (Result & {"r_id": 1}).fetch1("output"), (Result & {"r_id": 2}).fetch1("output")
+    assert file.verify() and directory.verify()
+    assert file.download(tmp_path / "dl").read_bytes() == b"bytes"
+    assert (directory.download(tmp_path / "dl") / "sub" / "b.txt").read_bytes() == b"bb"
+    store(stores).put(file.path, b"longer bytes", record=False)
+    store(stores).remove(f"{directory.path}/a.txt")
+    assert not file.verify() and not directory.verify()
+    Result.update1({"r_id": 1, "output": b"replaced"})
+    assert (Result & {"r_id": 1}).fetch1("output").read() == b"replaced"
