@@ -48,42 +48,45 @@ class Report:
 class GarbageCollector:
     """Collects the unreferenced objects of some schemas in one store (the default store when not named)."""
 
-    def __init__(self, *schemas: Any, store: str | None = None):
+    def __init__(self, *schemas: Any, store: str | None = None, progress: bool = False):
         if not schemas:
             raise DataJointError("Garbage collection needs at least one schema", rule="STORE-5")
         self.schemas = schemas
         self.settings = schemas[0].connection.settings
         self.store = Store.configured(self.settings, store)
+        self.progress = progress  # a rich progress bar over the tables scanned
 
     def references(self) -> set[str]:
         """Paths in this store that some row of the schemas refers to (CODEC-3 referenced_paths)."""
-        from ..codecs import Codec, resolve
+        from rich.progress import track
 
         found: set[str] = set()
-        fallback = Codec()
-        for schema in self.schemas:
-            connection = schema.connection
-            for table in catalog.table_names(connection, schema.database):
-                heading = schema.heading_of(table)
-                for attribute in heading.attributes:
-                    if attribute.type.kind != "codec":
-                        continue
-                    try:
-                        chain = resolve(attribute.type)
-                    except DataJointError:  # an unregistered codec: read its values as standard metadata
-                        chain = None
-                    if chain is not None and chain.store is None:
-                        continue
-                    column = exp.column(identifier(attribute.name))
-                    query = exp.select(column).from_(connection.backend.table(schema.database, table))
-                    for (raw,) in connection.query(query):
-                        if raw is None:
-                            continue
-                        value = connection.backend.from_driver(raw, chain.storage) if chain else raw
-                        for codec in chain.codecs if chain else (fallback,):
-                            for path, store in codec.referenced_paths(value):
-                                if store_name(self.settings, store) == self.store.name:
-                                    found.add(path)
+        tables = [(s, t) for s in self.schemas for t in catalog.table_names(s.connection, s.database)]
+        for schema, table in track(tables, description="Scanning references", disable=not self.progress):
+            for attribute in schema.heading_of(table).attributes:
+                if attribute.type.kind == "codec":
+                    found.update(self._column_references(schema, table, attribute))
+        return found
+
+    def _column_references(self, schema: Any, table: str, attribute: Any) -> set[str]:
+        from ..codecs import Codec, resolve
+
+        try:
+            chain = resolve(attribute.type)
+        except DataJointError:  # an unregistered codec: read its values as standard metadata
+            chain = None
+        if chain is not None and chain.store is None:
+            return set()  # in-table values point to nothing
+        connection, found = schema.connection, set()
+        query = exp.select(identifier(attribute.name)).from_(connection.backend.table(schema.database, table))
+        for (raw,) in connection.query(query):
+            if raw is None:
+                continue
+            value = connection.backend.from_driver(raw, chain.storage) if chain else raw
+            for codec in chain.codecs if chain else (Codec(),):
+                for path, store in codec.referenced_paths(value):
+                    if store_name(self.settings, store) == self.store.name:
+                        found.add(path)
         return found
 
     def stored(self) -> dict[str, int]:
@@ -125,6 +128,6 @@ def _covered(path: str, referenced: set[str]) -> bool:
     return path.endswith(".manifest.json") and path[: -len(".manifest.json")] in referenced
 
 
-def collect(*schemas: Any, store: str | None = None, dry_run: bool = True) -> Report:
+def collect(*schemas: Any, store: str | None = None, dry_run: bool = True, progress: bool = False) -> Report:
     """STORE-5: `GarbageCollector(*schemas, store=store).collect(dry_run)`."""
-    return GarbageCollector(*schemas, store=store).collect(dry_run=dry_run)
+    return GarbageCollector(*schemas, store=store, progress=progress).collect(dry_run=dry_run)

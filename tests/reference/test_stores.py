@@ -134,7 +134,7 @@ def test_store_5_rows_never_delete_objects_garbage_collection_does(schema, store
     assert len(stored) == 4
     (Rec & "rec_id in (1, 3)").delete()
     assert set(main.files("_hash")) | set(main.files("_schema")) == stored
-    report = dj.gc.collect(schema, dry_run=True)
+    report = dj.gc.collect(schema, dry_run=True, progress=True)
     assert set(report.orphaned) == {p for p in stored if "/rec_id=1/" in p or p.endswith(_hash_of([3]))}
     assert report.deleted == [] and len(report.stored) == 4 and "would delete 2" in str(report)
     assert set(main.files("_hash")) | set(main.files("_schema")) == stored
