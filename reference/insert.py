@@ -63,17 +63,20 @@ def column_value(table: Table, attribute: Attribute, value: Any, row: Mapping[st
             value, storage = codecs.encode(attribute.type, value, schema=table.schema_name, table=table.table_name,
                                            field=attribute.name, config=table.connection.settings, primary_key=primary_key)  # fmt: skip
         except Exception as error:
-            raise _located(error, f"{name}.{attribute.name} ({attribute.type.text})") from error
+            located = _located(error, f"{name}.{attribute.name} ({attribute.type.text})")
+            if located is None:
+                raise
+            raise located from error
         attribute = replace(attribute, type=storage)
     return backend.to_driver(normalize(value, attribute, name), attribute.type)
 
 
-def _located(error: Exception, where: str) -> Exception:
-    """The same kind of error, its message prefixed with the table and attribute (errors name where they happened)."""
+def _located(error: Exception, where: str) -> Exception | None:
+    """The same kind of error, its message prefixed with the table and attribute; None if it cannot be rebuilt."""
     try:
         return type(error)(f"{where}: {error}")
     except Exception:
-        return error
+        return None
 
 
 def prepare(
