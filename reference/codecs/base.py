@@ -32,7 +32,7 @@ class Codec:
 
     def __init_subclass__(cls, *, register: bool = True, **options):
         super().__init_subclass__(**options)
-        if register and cls.__dict__.get("name", cls.name) is not None:
+        if register and cls.name is not None:
             register_codec(cls)
 
     def get_dtype(self, is_store: bool) -> str:
