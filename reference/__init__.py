@@ -4,7 +4,8 @@ Backends: SQLite (the default, embedded), PostgreSQL and MySQL/MariaDB. Every SQ
 a sqlglot expression tree and rendered for the backend's dialect.
 """
 
-from . import errors
+from . import codecs, errors
+from .codecs import Codec, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
@@ -20,6 +21,7 @@ from .errors import (
 from .expression import QueryExpression, U
 from .schema import Schema
 from .settings import Config, config
+from .stores import gc
 from .table import Computed, Imported, Lookup, Manual, Part, Table
 from .virtual import virtual_schema
 
@@ -27,7 +29,9 @@ from .virtual import virtual_schema
 # need anything else are not applicable to it.
 CAPABILITIES = frozenset(
     {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
-     "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config"}
+     "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
+     "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
+     "store", "store.s3"}
 )  # fmt: skip
 
 # The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
@@ -38,6 +42,7 @@ __all__ = [
     "KNOBS",
     "AccessError",
     "AndList",
+    "Codec",
     "Computed",
     "Config",
     "Connection",
@@ -60,6 +65,10 @@ __all__ = [
     "UnknownAttributeError",
     "config",
     "conn",
+    "codecs",
     "errors",
+    "gc",
+    "get_codec",
+    "list_codecs",
     "virtual_schema",
 ]

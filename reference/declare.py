@@ -12,10 +12,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import DefinitionError
+from .codecs import storage_type
+from .errors import DataJointError, DefinitionError
 from .heading import Attribute, Heading
 from .parser import AttributeDef, ForeignKeyDef, TableDef
-from .types import classify
+from .types import DeclaredType, classify
 from .values import normalize
 
 SINGLETON = "_singleton"  # DEF-4: the hidden key of a table with an empty primary key
@@ -91,9 +92,7 @@ def resolve(
 def _attribute(line: AttributeDef, schema: str, table: str, where: str) -> Attribute:
     declared = classify(line.type, attribute=line.name, table=where)
     if declared.kind == "codec":
-        raise DefinitionError(
-            f"{where}, line {line.line}: codec type {line.type} is not supported by this implementation yet"
-        )
+        _check_codec(line, declared, where)
     if declared.kind == "native":
         warnings.warn(
             f"{where}: attribute `{line.name}` uses the native type {line.type!r}; prefer a core type (TYPE-5)",
@@ -116,6 +115,19 @@ def _attribute(line: AttributeDef, schema: str, table: str, where: str) -> Attri
         f"{schema}.{table}.{line.name}" if line.in_key else None
     )  # LIN-1: native key attributes are their own origin
     return Attribute(line.name, declared, line.in_key, line.nullable, line.default, line.comment, lineage)
+
+
+def _check_codec(line: AttributeDef, declared: DeclaredType, where: str) -> None:
+    """CODEC-4, CODEC-8: the codec chain resolves now, so a bad codec type fails at declaration."""
+    try:
+        storage = storage_type(declared)
+    except DataJointError as error:
+        raise DefinitionError(f"{where}, line {line.line}: attribute `{line.name}` {line.type}: {error}") from None
+    if line.in_key and storage.name in ("bytes", "json"):
+        raise DefinitionError(
+            f"{where}, line {line.line}: codec attributes stored as {storage.name} are not allowed in the primary key",
+            rule="DEF-8",
+        )
 
 
 _LITERALS = {

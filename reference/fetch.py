@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from . import algebra
+from . import algebra, codecs
 from .compiler import Compiler, column, columns
 from .conditions import Top
 from .errors import DataJointError
@@ -54,15 +54,45 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
 def rows(
     expression: QueryExpression, attributes=None, *, order_by=None, limit=None, offset=0
 ) -> tuple[list[str], list[tuple]]:
-    backend = expression.connection.backend
     names = list(attributes) if attributes is not None else expression.heading.names
     for name in names:
         if name not in expression.heading:
             raise DataJointError(f"Attribute `{name}` is not found in the query", rule="FETCH-6")
     select = statement(expression, names, order_by=order_by, limit=limit, offset=offset)
     fetched = expression.connection.query(select, context="fetch")
-    types = [expression.heading[n].type for n in names]
-    return names, [tuple(backend.from_driver(v, t) for v, t in zip(row, types, strict=False)) for row in fetched]
+    convert = converters(expression, names)
+    return names, [tuple(c(v) for c, v in zip(convert, row, strict=False)) for row in fetched]
+
+
+def converters(expression: QueryExpression, names: Sequence[str]) -> list:
+    """One function per column from a fetched driver value to the Python value; codecs decode (CODEC-4)."""
+    backend, config = expression.connection.backend, expression.connection.settings
+    result = []
+    for name in names:
+        declared = expression.heading[name].type
+        if declared.kind != "codec":
+            result.append(lambda value, declared=declared: backend.from_driver(value, declared))
+            continue
+
+        def decoded(value, declared=declared, name=name):
+            if value is None:  # CODEC-5: NULL bypasses the decoders
+                return None
+            try:
+                return codecs.decode(declared, backend.from_driver(value, codecs.storage_type(declared)), config=config)
+            except Exception as error:
+                kind = type(error) if isinstance(error, DataJointError) else DataJointError
+                raise kind(f"Cannot fetch {_source(expression)}.{name} ({declared.text}): {error}") from error
+
+        result.append(decoded)
+    return result
+
+
+def _source(expression: QueryExpression) -> str:
+    """The table a fetched column comes from, looking through restrictions; "the query" otherwise."""
+    node = expression.node
+    while not isinstance(node, algebra.TableNode) and getattr(node, "child", None) is not None:
+        node = node.child
+    return f"`{node.schema}`.`{node.table}`" if isinstance(node, algebra.TableNode) else "the query"
 
 
 def dicts(expression: QueryExpression, *, attributes=None, order_by=None, limit=None, offset=0) -> list[dict]:
@@ -116,12 +146,11 @@ def one(expression: QueryExpression, attributes: Sequence[str]) -> Any:
 
 def iterate(expression: QueryExpression) -> Iterator[dict]:
     """FETCH-3: one dict per row, from a single cursor."""
-    backend = expression.connection.backend
     names = expression.heading.names
-    types = [expression.heading[n].type for n in names]
+    convert = converters(expression, names)
     cursor = expression.connection.execute(statement(expression, names))
     for row in cursor:
-        yield {n: backend.from_driver(v, t) for n, v, t in zip(names, row, types, strict=False)}
+        yield {n: c(v) for n, c, v in zip(names, convert, row, strict=False)}
 
 
 def count(expression: QueryExpression) -> int:

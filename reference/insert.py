@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from . import codecs
 from .backends.base import identifier, placeholder
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
+from .heading import Attribute
 from .values import is_missing, normalize
 
 if TYPE_CHECKING:
@@ -45,7 +48,40 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
     return result
 
 
-def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> list[dict[str, Any]]:
+def column_value(table: Table, attribute: Attribute, value: Any, row: Mapping[str, Any], *, encode: bool = True) -> Any:
+    """The driver parameter of one value; codec values are validated and encoded first (CODEC-3, CODEC-6).
+
+    With `encode` False a codec value is only validated, so nothing is written to a store.
+    """
+    backend, name = table.connection.backend, table.full_name
+    if attribute.type.kind == "codec":
+        try:
+            if not encode:
+                codecs.resolve(attribute.type).codecs[0].validate(value)
+                return None
+            primary_key = {k: row[k] for k in table.heading.primary_key if k in row}
+            value, storage = codecs.encode(attribute.type, value, schema=table.schema_name, table=table.table_name,
+                                           field=attribute.name, config=table.connection.settings, primary_key=primary_key)  # fmt: skip
+        except Exception as error:
+            located = _located(error, f"{name}.{attribute.name} ({attribute.type.text})")
+            if located is None:
+                raise
+            raise located from error
+        attribute = replace(attribute, type=storage)
+    return backend.to_driver(normalize(value, attribute, name), attribute.type)
+
+
+def _located(error: Exception, where: str) -> Exception | None:
+    """The same kind of error, its message prefixed with the table and attribute; None if it cannot be rebuilt."""
+    try:
+        return type(error)(f"{where}: {error}")
+    except Exception:
+        return None
+
+
+def prepare(
+    table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool, encode: bool = True
+) -> list[dict[str, Any]]:
     """Check every row against the heading; return each row as column → driver parameter.
 
     A value that stands for the default (TYPE-8) leaves its column out of that row, so rows may differ in
@@ -75,9 +111,7 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
                         f"{name}: primary key attribute `{attribute.name}` has no value", rule="DML-2"
                     )
                 continue
-            values[attribute.name] = table.connection.backend.to_driver(
-                normalize(row[attribute.name], attribute, name), attribute.type
-            )
+            values[attribute.name] = column_value(table, attribute, row[attribute.name], row, encode=encode)
         if not any(not heading[n].hidden for n in values) and not all(
             a.nullable or a.default is not None for a in heading
         ):

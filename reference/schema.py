@@ -12,6 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from . import catalog
+from .codecs import storage_type
 from .connection import Connection, conn
 from .ddl import create_table, type_comment
 from .declare import Parent, TableSpec, resolve
@@ -98,7 +99,7 @@ class Schema:
                 if not backend.type_exists(connection, spec.schema, attribute.type):
                     connection.execute(create_type)
             else:
-                column_types[attribute.name] = backend.column_type(attribute.type)
+                column_types[attribute.name] = backend.column_type(storage_type(attribute.type))  # CODEC-4
         for statement in create_table(spec, backend, column_types):
             connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
         if backend.COMMENTS == "catalog":

@@ -25,7 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "database.create_tables": True,
     "safemode": True,
     "loglevel": "INFO",
-    "download_path": ".",
+    "download_path": ".",  # where fetched <attach> files are written (CODEC-9)
+    "stores": None,  # STORE-1: {"default": name, "filepath_default": name, name: {"protocol": ..., ...}, ...}
     "jobs.auto_refresh": True,
     "jobs.keep_completed": False,
     "jobs.stale_timeout": 3600,

@@ -16,6 +16,7 @@ from .errors import DataJointError, UnknownAttributeError
 from .expression import QueryExpression
 from .heading import Heading
 from .populate import AutoPopulate
+from .stores import journal
 
 if TYPE_CHECKING:
     from .schema import Schema
@@ -43,6 +44,11 @@ class TableMeta(type):
         if name in TableMeta.FORWARDED and type.__getattribute__(cls, "_schema") is not None:
             return getattr(cls(), name)
         return type.__getattribute__(cls, name)
+
+    @property
+    def staged_insert1(cls):
+        """CODEC-10: `with Table.staged_insert1 as staged:` writes objects in place, then inserts the row."""
+        return cls().staged_insert1
 
     def __and__(cls, condition: Any) -> QueryExpression:
         return cls() & condition
@@ -133,21 +139,31 @@ class Table(QueryExpression, metaclass=TableMeta):
             )
         if isinstance(rows, QueryExpression):
             return self._insert_query(rows, skip_duplicates=skip_duplicates, ignore_extra_fields=ignore_extra_fields)
-        prepared = insert.prepare(self, rows, ignore_extra_fields=ignore_extra_fields)
-        chunks = (
-            [prepared]
-            if not chunk_size
-            else [prepared[i : i + chunk_size] for i in range(0, len(prepared), chunk_size)]
-        )
+        rows = insert.as_dicts(rows, self.heading.names)
+        chunks = [rows] if not chunk_size else [rows[i : i + chunk_size] for i in range(0, len(rows), chunk_size)]
+        if len(chunks) > 1:  # every row is checked before the first chunk is written
+            insert.prepare(self, rows, ignore_extra_fields=ignore_extra_fields, encode=False)
         for chunk in chunks:
-            statements = insert.statements(self, chunk, skip_duplicates=skip_duplicates)
-            if self.connection.in_transaction or len(statements) == 1:
+            # Objects that codecs write for a chunk are removed again if the chunk is not inserted (CODEC-10).
+            with journal():
+                prepared = insert.prepare(self, chunk, ignore_extra_fields=ignore_extra_fields)
+                self._insert_prepared(prepared, skip_duplicates)
+
+    def _insert_prepared(self, prepared: list[dict], skip_duplicates: bool) -> None:
+        statements = insert.statements(self, prepared, skip_duplicates=skip_duplicates)
+        if self.connection.in_transaction or len(statements) == 1:
+            for statement, params in statements:
+                self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+        else:
+            with self.connection.transaction():
                 for statement, params in statements:
                     self.connection.execute(statement, params, context=f"insert into {self.full_name}")
-            else:
-                with self.connection.transaction():
-                    for statement, params in statements:
-                        self.connection.execute(statement, params, context=f"insert into {self.full_name}")
+
+    @property
+    def staged_insert1(self):
+        from .codecs.staged import staged_insert1
+
+        return staged_insert1(self)
 
     def insert_dataframe(self, frame, index_as_pk: bool | None = None, **options):
         """DML-10: insert a DataFrame; an index named like the primary key becomes key columns (as to_pandas makes)."""
@@ -163,7 +179,7 @@ class Table(QueryExpression, metaclass=TableMeta):
         for row in insert.as_dicts(rows, self.heading.names):
             checked += 1
             try:
-                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields)
+                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields, encode=False)
             except DataJointError as error:
                 errors.append(str(error))
         return ValidationResult(not errors, errors, checked)
@@ -211,8 +227,9 @@ class Table(QueryExpression, metaclass=TableMeta):
             )
         changes = {name: value for name, value in row.items() if name not in key}
         if changes:
-            statement, params = update.statement(self, key, changes)
-            self.connection.execute(statement, params, context=f"update {self.full_name}")
+            with journal():  # objects written for the new values go again if the update fails
+                statement, params = update.statement(self, key, changes)
+                self.connection.execute(statement, params, context=f"update {self.full_name}")
 
     def delete_quick(self, get_count: bool = False) -> int | None:
         """DML-36: one DELETE of the restricted rows, no cascade; fails on a foreign-key violation."""

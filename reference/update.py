@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from .backends.base import identifier, placeholder
 from .errors import DataJointError
+from .insert import column_value
 from .values import is_missing, normalize
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def statement(table: Table, key: dict[str, Any], changes: dict[str, Any]) -> tup
                 )
             assignments.append(exp.column(identifier(name)).eq(exp.null()))
             continue
-        params.append(backend.to_driver(normalize(value, attribute, table.full_name), attribute.type))
+        params.append(column_value(table, attribute, value, {**key, **changes}))
         assignments.append(exp.column(identifier(name)).eq(placeholder()))
     conditions = []
     for name, value in key.items():

@@ -16,6 +16,7 @@ from typing import Any
 import djspecs.reference as dj
 from djspecs.reference import naming
 from djspecs.reference.backends import BACKENDS
+from djspecs.reference.codecs import storage_type
 from djspecs.reference.settings import Config
 from djspecs.reference.types import classify
 from djspecs.spec import Vector, load_vocabulary
@@ -104,9 +105,7 @@ def run_type(vector) -> list[str]:
     backend = BACKENDS[spec["backend"]](Config())
 
     def native() -> str:
-        declared = classify(spec["declared"])
-        if declared.kind == "codec":
-            raise dj.DataJointError(f"codec {spec['declared']} is not a column type")
+        declared = storage_type(classify(spec["declared"]))  # CODEC-4: a codec resolves to its core type
         return backend.column_type(declared).sql(dialect=backend.check_dialect)
 
     if "error" in expect:

@@ -1,0 +1,124 @@
+"""The Codec interface and the registry of codecs by name (CODEC-2, CODEC-3).
+
+Defining a subclass with a `name` registers it. Installed packages contribute codecs through the entry-point
+groups `djspecs.codecs` and `datajoint.codecs` (and the legacy `datajoint.types`), read the first time a codec
+is looked up or listed; classes from DataJoint packages that do not subclass this `Codec` are accepted when
+they have the four methods of the interface.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, ClassVar
+
+from ..errors import DataJointError
+
+log = logging.getLogger("djspecs.reference")
+ENTRY_POINT_GROUPS = ("djspecs.codecs", "datajoint.codecs", "datajoint.types")
+_registry: dict[str, Any] = {}
+_entry_points_loaded = False
+
+
+class Codec:
+    """A codec turns Python values into values of a storage type and back.
+
+    Subclasses set `name` and implement `get_dtype`, `encode` and `decode`; `validate` and
+    `referenced_paths` are optional. `encode` and `decode` may also declare `context` (a dict with the
+    schema, table, field and config) and `encode` may declare `store_name`; they get them only if they do.
+    """
+
+    name: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, *, register: bool = True, **options):
+        super().__init_subclass__(**options)
+        if register and cls.name is not None:
+            register_codec(cls)
+
+    def get_dtype(self, is_store: bool) -> str:
+        """The storage type for the mode: a core type or another codec in angle brackets."""
+        raise NotImplementedError
+
+    def encode(self, value: Any, *, key: dict | None = None, store_name: str | None = None) -> Any:
+        raise NotImplementedError
+
+    def decode(self, stored: Any, *, key: dict | None = None) -> Any:
+        raise NotImplementedError
+
+    def validate(self, value: Any) -> None:
+        """Raise TypeError or ValueError for a value this codec cannot take; runs before encode."""
+
+    def referenced_paths(self, stored: Any) -> list[tuple[str, str | None]]:
+        """(path, store) pairs a stored value points to, so that garbage collection keeps them (CODEC-3)."""
+        if isinstance(stored, str):
+            try:
+                stored = json.loads(stored)
+            except ValueError:
+                return []
+        if isinstance(stored, dict) and "path" in stored:
+            return [(stored["path"], stored.get("store"))]
+        return []
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} codec <{self.name}>>"
+
+
+def register_codec(cls: type) -> None:
+    """CODEC-2: add a codec class under its name; a second class for a name is an error."""
+    name = cls.name
+    if not isinstance(name, str) or not name:
+        raise DataJointError(f"Codec name must be a non-empty string, got {name!r}", rule="CODEC-2")
+    existing = _registry.get(name)
+    if (
+        existing is not None
+        and type(existing).__qualname__ == cls.__qualname__
+        and type(existing).__module__ == cls.__module__
+    ):
+        _registry[name] = cls()  # the same class defined again (a re-run module): harmless
+        return
+    if existing is not None:
+        owner = f"{type(existing).__module__}.{type(existing).__qualname__}"
+        raise DataJointError(f"Codec <{name}> already registered by {owner}", rule="CODEC-2")
+    _registry[name] = cls()
+
+
+def unregister_codec(name: str) -> None:
+    _registry.pop(name, None)
+
+
+def _load_entry_points() -> None:
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from importlib.metadata import entry_points
+
+    for group in ENTRY_POINT_GROUPS:
+        for point in entry_points(group=group):
+            if point.name in _registry:
+                continue
+            try:
+                loaded = point.load()
+            except Exception as error:  # a broken plugin must not break the others
+                log.warning("Cannot load codec %r from %s: %s", point.name, point.value, error)
+                continue
+            if point.name not in _registry and all(hasattr(loaded, m) for m in ("get_dtype", "encode", "decode")):
+                _registry[point.name] = loaded() if isinstance(loaded, type) else loaded
+
+
+def get_codec(name: str) -> Any:
+    """CODEC-2: the registered codec called `name`."""
+    if name not in _registry:
+        _load_entry_points()
+    try:
+        return _registry[name]
+    except KeyError:
+        raise DataJointError(
+            f"Codec <{name}> is not registered. Define a Codec subclass with name = '{name}' or install its package",
+            rule="CODEC-5",
+        ) from None
+
+
+def list_codecs() -> list[str]:
+    _load_entry_points()
+    return sorted(_registry)
