@@ -120,7 +120,12 @@ def test_ignored_jobs_are_never_reserved_nor_queued_again(queue):  # JOB-2, JOB-
 def test_refresh_schedules_with_delay_and_priority(queue):  # JOB-3, POP-23
     _, Analysis, calls = queue
     jobs = Analysis.jobs
-    assert jobs.refresh({"subject": 1}, delay=3600, priority=1) == {"added": 1, "removed": 0, "orphaned": 0, "re_pended": 0}
+    assert jobs.refresh({"subject": 1}, delay=3600, priority=1) == {
+        "added": 1,
+        "removed": 0,
+        "orphaned": 0,
+        "re_pended": 0,
+    }
     job = (jobs & {"subject": 1}).fetch1()
     assert job["priority"] == 1 and job["scheduled_time"] > job["created_time"] + datetime.timedelta(minutes=59)
     assert not jobs.reserve({"subject": 1})  # not due yet
