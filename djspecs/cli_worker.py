@@ -43,10 +43,11 @@ CONNECTION_OPTIONS = {
 @click.option("--make-kwargs", help="JSON object of keyword arguments for make.")
 @click.option("--refresh/--no-refresh", default=True, show_default=True, help="Refresh the job queue first.")
 @click.option("--refresh-only", is_flag=True, help="Only refresh the job queue (run once before the workers).")
+@click.option("--orphan-timeout", type=float, help="First return to pending the jobs reserved this many seconds ago.")
 @click.option("--stop-on-error", is_flag=True, help="Stop at the first failing key instead of going on.")
 @click.option("--progress", "display_progress", is_flag=True, help="Show a progress bar.")
 def worker(target, schema_name, restrictions, max_calls, priority, processes, make_kwargs, refresh, refresh_only,
-           stop_on_error, display_progress, **connection) -> None:  # fmt: skip
+           orphan_timeout, stop_on_error, display_progress, **connection) -> None:  # fmt: skip
     """Populate MODULE:TABLE through its jobs table, together with any number of other workers."""
     import djspecs.reference as dj
 
@@ -55,9 +56,10 @@ def worker(target, schema_name, restrictions, max_calls, priority, processes, ma
             dj.config[key] = connection[option]
     table = _table(target, schema_name)
     conditions = [_restriction(text) for text in restrictions]
-    if refresh_only:
-        counts = table.jobs.refresh(*conditions, priority=priority)
+    if refresh_only or orphan_timeout is not None:
+        counts = table.jobs.refresh(*conditions, priority=priority, orphan_timeout=orphan_timeout)
         console.print(f"{type(table).__name__}: job queue refreshed {counts}")
+    if refresh_only:
         return
     result = table.populate(
         *conditions,

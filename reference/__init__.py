@@ -27,7 +27,8 @@ from .virtual import virtual_schema
 # need anything else are not applicable to it.
 CAPABILITIES = frozenset(
     {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
-     "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config"}
+     "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
+     "populate", "populate.three_part", "populate.generator", "populate.processes", "jobs", "jobs.metadata"}
 )  # fmt: skip
 
 # The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
