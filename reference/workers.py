@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .connection import Connection
 from .errors import DataJointError
+from .settings import config
 
 if TYPE_CHECKING:
     from .table import Table
@@ -33,6 +34,7 @@ class WorkerSpec:
     target: str  # class path of the table to populate
     keys: tuple[dict, ...]
     options: dict[str, Any] = field(default_factory=dict)  # run_keys options
+    jobs_config: dict[str, Any] = field(default_factory=dict)  # the parent's `jobs.*` settings
 
 
 def class_path(cls: type) -> str:
@@ -71,7 +73,8 @@ def specs(table: Table, keys: list[dict], options: dict[str, Any], workers: int)
         shares = [keys[i * len(keys) // workers :] + keys[: i * len(keys) // workers] for i in range(workers)]
     else:
         shares = [keys[i::workers] for i in range(workers)]
-    return [WorkerSpec(settings, schemas, class_path(type(table)), tuple(s), options) for s in shares]
+    jobs_config = {key: value for key, value in config.items() if key.startswith("jobs.")}
+    return [WorkerSpec(settings, schemas, class_path(type(table)), tuple(s), options, jobs_config) for s in shares]
 
 
 _one_at_a_time = threading.Lock()  # table classes are bound per process, so tasks in one process take turns
@@ -80,6 +83,7 @@ _one_at_a_time = threading.Lock()  # table classes are bound per process, so tas
 def run_worker(spec: WorkerSpec) -> dict:
     """The body of every worker: its own connection, the schemas activated, then populate's per-key loop."""
     with _one_at_a_time:
+        config.update(spec.jobs_config)
         connection = Connection(spec.settings)
         try:
             table = activate(connection, spec.schemas, spec.target)

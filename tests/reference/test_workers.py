@@ -58,7 +58,8 @@ def test_direct_mode_deals_the_keys_out_without_a_jobs_table(shared_schema, tmp_
     assert "~~square" not in hidden
 
 
-def test_worker_errors_come_back_to_the_caller(shared_schema, tmp_path):  # noqa: F811  (POP-21, POP-22)
+def test_worker_errors_come_back_to_the_caller(shared_schema, monkeypatch):  # noqa: F811  (POP-21, POP-22, JOB-5)
+    monkeypatch.setitem(dj.config, "jobs.keep_completed", True)  # workers follow the parent's jobs settings
     worker_pipeline.bind(shared_schema, 6)
     Item.insert([{"item": 100, "value": -3}, {"item": 101, "value": -4}])
     result = Square.populate(reserve_jobs=True, processes=2, suppress_errors=True)
@@ -68,7 +69,7 @@ def test_worker_errors_come_back_to_the_caller(shared_schema, tmp_path):  # noqa
         ({"item": 101}, "ValueError: negative value -4"),
     ]
     assert len(Square & "item >= 100") == 0 and len(Square.Digit & "item >= 100") == 0
-    assert len(Square.jobs.errors) == 2
+    assert Square.jobs.progress() == {"pending": 0, "reserved": 0, "success": 6, "error": 2, "ignore": 0, "total": 8}
     Square.jobs.errors.delete()
     objects = Square.populate(reserve_jobs=True, processes=2, suppress_errors=True, return_exception_objects=True)
     assert sorted(type(error).__name__ for _, error in objects["error_list"]) == ["ValueError", "ValueError"]
