@@ -125,7 +125,9 @@ class JobTable(Table):
         return self.delete_quick(get_count=True)
 
     def drop(self, **_options) -> None:
+        """Drop the queue; the next `Target.jobs` declares it afresh."""
         self.connection.execute(exp.Drop(kind="TABLE", tables=[self._sql_table()], exists=True))
+        self.target._jobs_class = None
 
     # --- the queue (JOB-2 .. JOB-5) ----------------------------------------------------------------
 

@@ -234,6 +234,8 @@ def test_views_progress_and_delete(queue, schema):  # JOB-6
     assert jobs.errors.delete() == 1  # no prompt, even with safemode on
     assert jobs.refresh()["added"] == 1 and statuses(jobs)[2] == "pending"
     assert [j.table_name for j in schema.jobs] == ["~~analysis"]
+    jobs.drop()
+    assert schema.jobs == [] and Analysis.jobs.progress()["total"] == 0  # declared again on use
 
 
 def test_failing_make_marks_its_job_and_rolls_back(queue):  # POP-10, POP-22, JOB-5

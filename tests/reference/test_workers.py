@@ -33,11 +33,10 @@ def digits(keys: int) -> int:
     return sum(len(str(i * i)) for i in range(keys))
 
 
-def assert_each_key_once(log_dir: Path, keys: int) -> int:
-    calls, processes = make_calls(log_dir)
+def assert_each_key_once(log_dir: Path, keys: int) -> None:
+    calls, _ = make_calls(log_dir)
     assert sorted(calls) == list(range(keys))
     assert len(Square()) == keys and len(Square.Digit()) == digits(keys)
-    return processes
 
 
 def test_four_processes_compute_each_key_exactly_once(shared_schema, tmp_path):  # noqa: F811  (POP-24, JOB-4)
@@ -45,7 +44,7 @@ def test_four_processes_compute_each_key_exactly_once(shared_schema, tmp_path): 
     worker_pipeline.bind(shared_schema, keys)
     result = Square.populate(reserve_jobs=True, processes=4, make_kwargs={"log_dir": str(tmp_path)})
     assert result == {"success_count": keys, "error_list": []}
-    assert assert_each_key_once(tmp_path, keys) > 1
+    assert_each_key_once(tmp_path, keys)  # how many of the processes got to work depends on the scheduler
     assert Square.jobs.progress()["total"] == 0
 
 

@@ -60,6 +60,6 @@ def bind(schema: dj.Schema, items: int) -> None:
 
 
 def make_calls(log_dir: Path) -> tuple[list[int], int]:
-    """Every key make was called for, in no particular order, and how many processes called it."""
-    logs = [p for p in log_dir.glob("*.log")]
+    """Every key make was called for, in no particular order, and how many processes made calls."""
+    logs = list(log_dir.glob("*.log"))
     return [int(line) for p in logs for line in p.read_text().split()], len(logs)
