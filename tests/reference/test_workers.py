@@ -1,5 +1,5 @@
 """Worker processes, Dask workers, the `djspecs worker` command, and a worker killed in the middle of make
-(POP-10, POP-21, POP-22, POP-24, JOB-3, JOB-4).
+(POP-10, POP-21 .. POP-24, JOB-3 .. JOB-5).
 
 Make calls are counted through per-process log files (worker_pipeline.make_calls), so "each key computed
 exactly once" is checked across processes. PostgreSQL and MariaDB get 400 keys; SQLite, where every write
@@ -124,8 +124,8 @@ def wait_for(path: Path, process) -> None:
         time.sleep(0.1)
 
 
-def test_a_worker_killed_in_make_leaves_no_rows_and_its_job_is_recovered(shared_schema, tmp_path):  # noqa: F811  (POP-10, JOB-3)
-    worker_pipeline.bind(shared_schema, 3)
+def stalled_worker(tmp_path: Path):
+    """A worker process that has reserved item 1 and stopped in its make, after the master insert."""
     Square.jobs.refresh()
     options = {"reserve_jobs": True, "suppress_errors": False, "return_exception_objects": False,
                "make_kwargs": {"log_dir": str(tmp_path), "stall_at": 1}}  # fmt: skip
@@ -134,6 +134,12 @@ def test_a_worker_killed_in_make_leaves_no_rows_and_its_job_is_recovered(shared_
     process.start()
     wait_for(tmp_path / worker_pipeline.STALLED, process)
     assert process.is_alive(), "the worker ended before reaching the middle of make"
+    return process
+
+
+def test_a_worker_killed_in_make_leaves_no_rows_and_its_job_is_recovered(shared_schema, tmp_path):  # noqa: F811  (POP-10, JOB-3)
+    worker_pipeline.bind(shared_schema, 3)
+    process = stalled_worker(tmp_path)
     os.kill(process.pid, signal.SIGKILL)
     process.join()
     assert len(Square()) == 0 and len(Square.Digit()) == 0  # the uncommitted master row is gone
@@ -142,6 +148,17 @@ def test_a_worker_killed_in_make_leaves_no_rows_and_its_job_is_recovered(shared_
     assert Square.jobs.refresh(orphan_timeout=0)["orphaned"] == 1
     assert Square.populate(reserve_jobs=True) == {"success_count": 3, "error_list": []}
     assert len(Square.Digit & {"item": 1}) == 1
+
+
+def test_a_worker_terminated_in_make_rolls_back_and_records_its_job(shared_schema, tmp_path):  # noqa: F811  (POP-24, POP-22)
+    worker_pipeline.bind(shared_schema, 3)
+    process = stalled_worker(tmp_path)
+    os.kill(process.pid, signal.SIGTERM)
+    process.join()
+    assert process.exitcode == 1  # SystemExit, raised by the SIGTERM handler, ended the worker
+    assert len(Square()) == 0 and len(Square.Digit()) == 0
+    job = (Square.jobs & {"item": 1}).fetch1()
+    assert job["status"] == "error" and job["error_message"] == "SystemExit: SIGTERM received"
 
 
 def test_worker_command_runs_the_same_protocol_in_parallel_copies(shared_schema, tmp_path):  # noqa: F811  (POP-23, JOB-4)
