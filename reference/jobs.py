@@ -185,6 +185,8 @@ class JobTable(Table):
         if len(error_message) > ERROR_MESSAGE_LENGTH:
             error_message = error_message[: ERROR_MESSAGE_LENGTH - len(TRUNCATED)] + TRUNCATED
         stack = None if error_stack is None else error_stack.encode()
+        if self.heading["error_stack"].type.kind == "codec":  # a queue DataJoint declared: `<blob>` bytes
+            stack = None  # left empty rather than written in a format DataJoint could not decode
         changes = {"status": "error", "completed_time": self.connection.backend.now(),
                    "error_message": error_message, "error_stack": stack}  # fmt: skip
         self._set(key, changes)
