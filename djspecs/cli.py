@@ -6,6 +6,7 @@ Later parts add subcommands (`certify`, `export`, `validate`, ...) as further `@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import asdict
@@ -187,6 +188,8 @@ def certify(impl, backend, profile, out_dir) -> None:
         f"{count} vectors run. Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)"
     )
 
+
+main.add_command(importlib.import_module("djspecs.cli_worker").worker)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

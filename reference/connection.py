@@ -93,7 +93,7 @@ class Connection:
         """DML-40: commit on normal exit, roll back and re-raise on an exception; no nesting."""
         if self.in_transaction:
             raise DataJointError("Nested transactions are not supported", rule="DML-40")
-        self.execute(exp.Transaction())
+        self.execute(self.backend.begin())
         self.in_transaction = True
         try:
             yield self

@@ -21,6 +21,12 @@ from .values import normalize
 
 SINGLETON = "_singleton"  # DEF-4: the hidden key of a table with an empty primary key
 SINGLETON_TYPE = classify("bool")
+# JOB-7: hidden columns of auto-populated tables declared with jobs.add_job_metadata: when, how long, which code.
+JOB_METADATA_COLUMNS = (
+    Attribute("_job_start_time", classify("datetime(3)"), False, nullable=True, default="null", hidden=True),
+    Attribute("_job_duration", classify("float32"), False, nullable=True, default="null", hidden=True),
+    Attribute("_job_version", classify("varchar(64)"), False, default='""', hidden=True),
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ def resolve(
     auto_populated: bool,
     lookup: Callable[[str], Parent],
     allow_new_key_attributes: bool = False,
+    job_metadata: bool = False,
 ) -> TableSpec:
     """Build the TableSpec of `schema`.`name`; `lookup` finds referenced tables by the name written after `->`."""
     where = f"`{schema}`.`{name}`"
@@ -82,6 +89,8 @@ def resolve(
     ordered = [a for a in attributes.values() if a.in_key] + [a for a in attributes.values() if not a.in_key]
     if not any(a.in_key for a in ordered):
         ordered.insert(0, Attribute(SINGLETON, SINGLETON_TYPE, in_key=True, default="true", hidden=True))
+    if auto_populated and job_metadata:
+        ordered += JOB_METADATA_COLUMNS
     heading = Heading(tuple(ordered))
     indexes = tuple(
         (_index_attributes(index.attributes, heading, where, index.line), index.unique) for index in definition.indexes

@@ -1,19 +1,38 @@
-"""Auto-populated tables: key_source, make in its three forms, and populate in direct mode (POP rules).
+"""Auto-populated tables: key_source, make in its three forms, and populate (POP rules).
 
 Each `make` runs in its own transaction (POP-10): the master row and its part rows commit together or not
-at all. Distributed mode (`reserve_jobs=True`, jobs tables) and worker processes come with the jobs part.
+at all. Direct mode computes the keys missing from the table; distributed mode (`reserve_jobs=True`) works
+from the jobs table (jobs.py) and reserves each key first. Worker processes and Dask are in workers.py.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import inspect
+import logging
 import pickle
+import signal
+import threading
+import time
 from collections.abc import Mapping
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .backends.base import placeholder
+from .compiler import Compiler, column
 from .errors import DataJointError
+from .provenance import code_version
+from .settings import config
+from .values import normalize
+
+if TYPE_CHECKING:
+    from .jobs import JobTable
+
+log = logging.getLogger("djspecs.reference")
+
+# JOB-7: the hidden columns that record when, how long and with which code version a row was computed.
+JOB_METADATA = ("_job_start_time", "_job_duration", "_job_version")
 
 
 class AutoPopulate:
@@ -61,8 +80,20 @@ class AutoPopulate:
             total = total & restriction
         remaining, count = len(self._todo(restrictions)), len(total)
         if display:
-            print(f"{type(self).__name__}: {count - remaining}/{count} done, {remaining} remaining")
+            log.info("%s: %d/%d done, %d remaining", type(self).__name__, count - remaining, count, remaining)
         return remaining, count
+
+    @property
+    def jobs(self) -> JobTable:
+        """JOB-1: this table's jobs table, declared on first use."""
+        from .jobs import JobTable
+
+        cls = type(self)
+        bound = cls.__dict__.get("_jobs_class")
+        if bound is None or bound._schema is not cls._schema:
+            bound = JobTable.placeholder(cls)
+            cls._jobs_class = bound
+        return bound()
 
     def populate(
         self,
@@ -74,36 +105,80 @@ class AutoPopulate:
         display_progress: bool = False,
         processes: int = 1,
         make_kwargs: Mapping[str, Any] | None = None,
+        priority: int | None = None,
+        refresh: bool | None = None,
+        executor: Any = None,
     ) -> dict:
-        """POP-20 .. POP-23: call make for every pending key; returns success_count and error_list."""
+        """POP-20 .. POP-24: call make for every pending key; returns success_count and error_list.
+
+        `processes=n` runs the keys in n local worker processes; `executor`, a `dask.distributed.Client`,
+        runs them on its workers. Either way each worker has its own connection (workers.py).
+        """
         if self.connection.in_transaction:
             raise DataJointError("Populate cannot be called during a transaction", rule="POP-20")
         if self.restricted:
             raise DataJointError(
                 "Cannot call populate on a restricted table; pass restrictions as arguments", rule="POP-20"
             )
-        if reserve_jobs or processes != 1:
-            raise DataJointError(
-                "reserve_jobs and processes need the jobs tables, not supported by this implementation yet"
-            )
-        keys = self._todo(restrictions).keys(order_by="KEY")[:max_calls]
+        keys = self._pending(restrictions, reserve_jobs, max_calls, priority, refresh)
+        options = {"suppress_errors": suppress_errors, "return_exception_objects": return_exception_objects,
+                   "make_kwargs": dict(make_kwargs or {}), "reserve_jobs": reserve_jobs}  # fmt: skip
+        if keys and (processes > 1 or executor is not None):
+            from .workers import run_parallel
+
+            return run_parallel(self, keys, options, processes=processes, executor=executor, display=display_progress)
+        return self.run_keys(keys, display=display_progress, **options)
+
+    def _pending(self, restrictions, reserve_jobs, max_calls, priority, refresh) -> list[dict]:
+        """POP-23: direct mode lists key source minus table; distributed mode lists due pending jobs."""
+        if not reserve_jobs:
+            return self._todo(restrictions).keys(order_by="KEY")[:max_calls]
+        jobs = self.jobs
+        if config["jobs.auto_refresh"] if refresh is None else refresh:
+            jobs.refresh(*restrictions, priority=priority, delay=-1)  # due at once, whatever the clocks say
+        due = jobs.pending & (column("scheduled_time") <= self.connection.backend.now())
+        if restrictions:
+            due = due.restrict(self._todo(restrictions), semantic_check=False)
+        if priority is not None:
+            due = due & (column("priority") <= placeholder(priority))
+        return due.keys(order_by=["priority", "scheduled_time", "KEY"], limit=max_calls)
+
+    def run_keys(self, keys: list[dict], *, reserve_jobs: bool, suppress_errors: bool,
+                 return_exception_objects: bool, make_kwargs: dict, display: bool = False) -> dict:  # fmt: skip
+        """Compute `keys` one by one in this process; with reserve_jobs, each is reserved first (JOB-4)."""
+        jobs = self.jobs if reserve_jobs else None
         result = {"success_count": 0, "error_list": []}
-        for key in _progress(keys, display_progress, type(self).__name__):
-            try:
-                if self._populate1(key, dict(make_kwargs or {})):
-                    result["success_count"] += 1
-            except SystemExit:
-                raise
-            except BaseException as error:  # POP-22: KeyboardInterrupt is recorded like any error
-                if not suppress_errors:
+        with _sigterm_as_exit(jobs is not None):
+            for key in _progress(keys, display, type(self).__name__):
+                try:
+                    if self._populate1(key, make_kwargs, jobs):
+                        result["success_count"] += 1
+                except SystemExit:
                     raise
-                result["error_list"].append(
-                    (key, error if return_exception_objects else f"{type(error).__name__}: {error}")
-                )
+                except BaseException as error:  # POP-22: KeyboardInterrupt is recorded like any error
+                    if not suppress_errors:
+                        raise
+                    log.error("Error making %s -> %s: %s", key, self.full_name, error_message(error))
+                    result["error_list"].append((key, error if return_exception_objects else error_message(error)))
         return result
 
-    def _populate1(self, key: dict, make_kwargs: dict) -> bool:
-        """One key: plain make, three-part make (POP-12) or generator make (POP-13), in one transaction."""
+    def _populate1(self, key: dict, make_kwargs: dict, jobs: JobTable | None = None) -> bool:
+        """One key; False when it was skipped (reserved by another worker, or computed meanwhile)."""
+        if jobs is not None and not jobs.reserve(key):
+            return False
+        started, clock = datetime.datetime.now(), time.monotonic()
+        try:
+            done = self._make1(key, make_kwargs, started, clock)
+        except BaseException as error:
+            if jobs is not None:
+                jobs.record_failure(key, error)
+            raise
+        if jobs is not None:
+            jobs.complete(key, duration=time.monotonic() - clock)
+        return done
+
+    def _make1(self, key: dict, make_kwargs: dict, started: datetime.datetime, clock: float) -> bool:
+        """Plain make, three-part make (POP-12) or generator make (POP-13), in one transaction (POP-10)."""
         generator = inspect.isgeneratorfunction(type(self).make)
         three_part = type(self).make is AutoPopulate.make
         if three_part and not all(hasattr(self, n) for n in ("make_fetch", "make_compute", "make_insert")):
@@ -118,12 +193,31 @@ class AutoPopulate:
                 return False  # POP-11: computed meanwhile
             if not (generator or three_part):
                 self.make(dict(key), **make_kwargs)
-                return True
-            again = self._fetch(key, make_kwargs, generator)
-            if _fingerprint(again) != _fingerprint(fetched):
-                raise DataJointError("Referential integrity failed! The `make_fetch` data has changed", rule="POP-12")
-            self._insert(key, computed, generator, make_kwargs)
+            else:
+                again = self._fetch(key, make_kwargs, generator)
+                if _fingerprint(again) != _fingerprint(fetched):
+                    raise DataJointError(
+                        "Referential integrity failed! The `make_fetch` data has changed", rule="POP-12"
+                    )
+                self._insert(key, computed, generator, make_kwargs)
+            self._record_metadata(key, started, time.monotonic() - clock)
         return True
+
+    def _record_metadata(self, key: dict, started: datetime.datetime, duration: float) -> None:
+        """JOB-7: when the table has the hidden job columns, one UPDATE sets them for the key's rows."""
+        if JOB_METADATA[0] not in self.heading.all_names:
+            return
+        from .jobs import update
+
+        backend, heading = self.connection.backend, self.heading
+        values = dict(zip(JOB_METADATA, (started, duration, code_version()), strict=True))
+        assignments = [
+            column(n).eq(placeholder(backend.to_driver(normalize(v, heading[n], self.full_name), heading[n].type)))
+            for n, v in values.items()
+        ]
+        where = Compiler(backend).condition(key, heading, column)
+        statement = update(backend.table(self.schema_name, self.table_name), assignments, where)
+        self.connection.execute(statement, context=f"job metadata of {self.full_name}")
 
     def make(self, key: dict, **kwargs) -> None:
         """POP-1: override `make`, or define `make_fetch`, `make_compute` and `make_insert` instead."""
@@ -166,6 +260,11 @@ class AutoPopulate:
             self._schema._populating.difference_update(names)
 
 
+def error_message(error: BaseException) -> str:
+    """POP-21: the class name, then `: ` and the text when there is one."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
 def _as_tuple(value: Any, step: str) -> tuple:
     if not isinstance(value, tuple):
         raise DataJointError(f"{step} must return a tuple, not {type(value).__name__}", rule="POP-12")
@@ -178,6 +277,24 @@ def _fingerprint(value: Any) -> str:
         return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
     except (pickle.PicklingError, TypeError, AttributeError):
         return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+@contextmanager
+def _sigterm_as_exit(active: bool):
+    """POP-24: during a distributed populate, SIGTERM stops the worker as SystemExit, so its job goes through
+    the error path instead of staying reserved; only the main thread can install the handler."""
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit("SIGTERM received")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress(keys: list, display: bool, name: str):

@@ -87,6 +87,7 @@ class Schema:
             auto_populated=cls.tier in ("imported", "computed"),
             lookup=lambda name: self._parent(name, context),
             allow_new_key_attributes=config["jobs.allow_new_pk_fields_in_computed_tables"],
+            job_metadata=config["jobs.add_job_metadata"],
         )
         self.execute_declaration(spec)
 
@@ -177,6 +178,18 @@ class Schema:
             for attribute, origin in (catalog.lineage(self.connection, self.database, table) or {}).items():
                 result[f"{self.database}.{table}.{attribute}"] = origin
         return result
+
+    @property
+    def jobs(self) -> list:
+        """JOB-6: the jobs tables that exist in this schema, of the auto-populated classes bound to it."""
+        from .jobs import jobs_table_name
+
+        present = set(catalog.table_names(self.connection, self.database, hidden=True))
+        return [
+            cls.jobs
+            for name, cls in self.tables.items()
+            if cls.tier in ("imported", "computed") and jobs_table_name(name) in present
+        ]
 
     def populating(self, table: Table) -> bool:
         return table.table_name in self._populating

@@ -93,6 +93,30 @@ class Backend:
         convert = self.FROM_DRIVER.get(declared.name) if declared.kind == "core" and value is not None else None
         return convert(value, declared) if convert else value
 
+    def begin(self) -> exp.Transaction:
+        """The statement that opens a transaction."""
+        return exp.Transaction()
+
+    # --- the server's clock and session, for the jobs tables (JOB-3, JOB-4) ------------------------
+
+    def current_time(self) -> exp.Expression:
+        """The server's current time, to the millisecond."""
+        return exp.CurrentTimestamp(this=exp.Literal.number(3))
+
+    def now(self, offset_seconds: float = 0) -> exp.Expression:
+        """The server's current time shifted by `offset_seconds`, computed by the server."""
+        if not offset_seconds:
+            return self.current_time()
+        shift = exp.Add if offset_seconds > 0 else exp.Sub
+        return shift(this=self.current_time(), expression=self.interval(abs(offset_seconds)))
+
+    def interval(self, seconds: float) -> exp.Expression:
+        return exp.Interval(this=exp.Literal.string(f"{seconds:.3f}"), unit=exp.var("SECOND"))
+
+    def session_identity(self) -> dict[str, exp.Expression]:
+        """Server expressions for the `connection_id` and `user` a reservation records."""
+        return {"connection_id": exp.func("CONNECTION_ID"), "user": exp.CurrentUser()}
+
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:

@@ -103,6 +103,16 @@ class PostgresBackend(Backend):
             return exp.DataType.build(f"TIMESTAMP({declared.params[0]})", dialect=self.dialect)
         return super().column_type(declared)
 
+    def current_time(self) -> exp.Expression:
+        """Local time of the session, as TIMESTAMP columns hold it (CURRENT_TIMESTAMP would carry a zone)."""
+        return exp.Localtimestamp(this=exp.Literal.number(3))
+
+    def interval(self, seconds: float) -> exp.Expression:
+        return exp.Interval(this=exp.Literal.string(f"{seconds:.3f} SECOND"))
+
+    def session_identity(self) -> dict[str, exp.Expression]:
+        return {"connection_id": exp.Anonymous(this="pg_backend_pid", expressions=[]), "user": exp.CurrentUser()}
+
     def enum_type_name(self, values: tuple[str, ...]) -> str:
         """TYPE-2: enums are named types `enum_<8 hex of md5 of the sorted values joined by _>`."""
         return "enum_" + hashlib.md5("_".join(sorted(values)).encode()).hexdigest()[:8]

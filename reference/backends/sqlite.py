@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import getpass
 import json
 import sqlite3
 import uuid
@@ -70,7 +71,7 @@ class SQLiteBackend(Backend):
     }
 
     def connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.settings["database.name"] or ":memory:", isolation_level=None)
+        connection = sqlite3.connect(self.settings["database.name"] or ":memory:", isolation_level=None, timeout=60)
         connection.execute(self.render(exp.Pragma(this=exp.EQ(this=exp.var("foreign_keys"), expression=exp.var("ON")))))
         for statement in self._catalog_tables():
             connection.execute(self.render(statement))
@@ -78,6 +79,26 @@ class SQLiteBackend(Backend):
 
     def server_version(self, connection: Any) -> str:
         return sqlite3.sqlite_version
+
+    def begin(self) -> exp.Transaction:
+        """BEGIN IMMEDIATE takes the write lock at once, so concurrent processes queue instead of deadlocking."""
+        return exp.Transaction(this="IMMEDIATE")
+
+    def current_time(self) -> exp.Expression:
+        return self.now()
+
+    def now(self, offset_seconds: float = 0) -> exp.Expression:
+        """UTC text in the format datetime columns hold; SQLite has no interval arithmetic but strftime modifiers."""
+        arguments = [exp.Literal.string("%Y-%m-%d %H:%M:%f"), exp.Literal.string("now")]
+        if offset_seconds:
+            arguments.append(exp.Literal.string(f"{offset_seconds:+.3f} seconds"))
+        return exp.func("strftime", *arguments)
+
+    def session_identity(self) -> dict[str, exp.Expression]:
+        """An embedded database has no server session: no connection id, and the operating-system user."""
+        user = exp.Placeholder()
+        user.meta["value"] = getpass.getuser()
+        return {"connection_id": exp.Literal.number(0), "user": user}
 
     def error_code(self, error: Exception) -> Any:
         return getattr(error, "sqlite_errorname", None)

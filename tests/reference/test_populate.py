@@ -1,5 +1,7 @@
 """Auto-populated tables in direct mode: key_source, the three forms of make, transactions, errors (POP rules)."""
 
+import time
+
 import pytest
 
 import djspecs.reference as dj
@@ -191,3 +193,84 @@ def test_changed_upstream_data_fails_the_refetch_check(schema):  # POP-12
     with pytest.raises(dj.DataJointError, match="Referential integrity failed"):
         Scaled.populate()
     assert len(Scaled()) == 0
+
+
+def test_a_make_that_inserts_nothing_succeeds_and_leaves_its_key_pending(schema):  # POP-4, POP-3
+    @schema
+    class Recording(dj.Manual):
+        definition = """
+        recording: int32
+        ---
+        ready: bool
+        """
+
+    @schema
+    class Summary(dj.Computed):
+        definition = """
+        -> Recording
+        ---
+        scale: int32
+        """
+
+        def make(self, key, scale=1):  # make_kwargs steer the work (POP-3)
+            if (Recording & key).fetch1("ready"):
+                self.insert1({**key, "scale": scale})
+
+    Recording.insert([{"recording": 1, "ready": True}, {"recording": 2, "ready": False}])
+    assert Summary.populate(make_kwargs={"scale": 3}) == {"success_count": 2, "error_list": []}
+    assert Summary.progress() == (1, 2) and Summary.fetch1("scale") == 3
+    assert Summary.populate(reserve_jobs=True) == {"success_count": 1, "error_list": []}
+    assert Summary.jobs.progress()["total"] == 0 and Summary.jobs.refresh()["added"] == 1  # pending again
+
+
+def test_a_nondeterministic_make_fetch_always_fails(schema):  # POP-14
+    @schema
+    class Clock(dj.Lookup):
+        definition = """
+        tick: int32
+        """
+        contents = [{"tick": 1}]
+
+    @schema
+    class Stamp(dj.Computed):
+        definition = """
+        -> Clock
+        ---
+        at: float64
+        """
+
+        def make_fetch(self, key):
+            return (time.perf_counter_ns(),)
+
+        def make_compute(self, key, at):
+            return (float(at),)
+
+        def make_insert(self, key, at):
+            self.insert1({**key, "at": at})
+
+    result = Stamp.populate(suppress_errors=True)
+    assert result["success_count"] == 0 and "Referential integrity failed" in result["error_list"][0][1]
+    assert len(Stamp()) == 0
+
+
+def test_make_cannot_open_its_own_transaction(pipeline, connection):  # POP-10
+    Recording, _, Spikes, _ = pipeline
+
+    def make(self, key):
+        with self.connection.transaction():
+            self.insert1({**key, "count": 0})
+
+    Spikes.make = make
+    with pytest.raises(dj.DataJointError, match="Nested"):
+        Spikes.populate({"recording": 1})
+    assert len(Spikes()) == 0
+
+
+def test_the_insert_permission_ends_with_make_even_when_it_fails(pipeline):  # POP-25
+    Recording, _, Spikes, _ = pipeline
+    Recording.insert1({"recording": 9, "samples": -1})
+    assert len(Spikes.populate(suppress_errors=True)["error_list"]) == 2
+    assert len(Spikes.populate(reserve_jobs=True, suppress_errors=True)["error_list"]) == 2
+    assert len(Spikes.populate(reserve_jobs=True, suppress_errors=True)["error_list"]) == 0  # error jobs stay
+    with pytest.raises(dj.DataJointError, match="make method"):
+        Spikes.insert1({"recording": 9, "cutoff": 10, "count": 1})
