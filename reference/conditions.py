@@ -76,12 +76,35 @@ def parse_sql(text: str, heading: Heading, *, what: str, hidden: bool = True) ->
         ) from None
     if tree is None:
         raise DataJointError(f"The {what} {text!r} is empty", rule="Q-13")
+    _refuse_statements(tree, text, what)
     known = heading.all_names if hidden else heading.names
     for column in tree.find_all(exp.Column):
         if column.table or column.name not in known:
             raise UnknownAttributeError(f"Attribute `{column.sql()}` is not found in query.", rule="Q-13")
         column.set("this", exp.to_identifier(column.name, quoted=True))
     return tree
+
+
+# Nodes that make text more than an expression over the heading: statements, subqueries, table references.
+_NOT_AN_EXPRESSION = (exp.Block, exp.Query, exp.DML, exp.DDL, exp.Command, exp.Drop, exp.Alter, exp.Transaction,
+                      exp.Commit, exp.Rollback, exp.Set, exp.Use, exp.Pragma, exp.Into, exp.Lock, exp.Kill,
+                      exp.LoadData, exp.Show, exp.Describe, exp.Analyze, exp.Grant, exp.Table, exp.Subquery)  # fmt: skip
+
+
+def _refuse_statements(tree: exp.Expression, text: str, what: str) -> None:
+    """Q-13: SQL text is one expression over the heading's attributes; anything else never reaches the server.
+
+    Statements, a second statement after `;`, subqueries and table references are refused, and so are
+    functions sqlglot does not know: they cannot be translated between dialects and may have side effects
+    (SLEEP, LOAD_FILE). Comments are dropped.
+    """
+    for node in tree.walk():
+        if isinstance(node, _NOT_AN_EXPRESSION):
+            problem = "holds more than one statement" if isinstance(node, exp.Block) else f"holds {node.key.upper()}"
+            raise DataJointError(f"The {what} {text!r} {problem}: it must be one expression", rule="Q-13")
+        if isinstance(node, exp.Anonymous):
+            raise DataJointError(f"The {what} {text!r} calls the unknown function {node.name}", rule="Q-13")
+        node.comments = None
 
 
 def is_aggregate(tree: exp.Expression) -> bool:
