@@ -54,7 +54,9 @@ def try_value(arena, Target, name: str, value) -> None:
         fetched = stored.fetch1(name)
         attribute = Target.heading[name]
         expected = expected_value(value, attribute)
-        assert same(fetched, expected, attribute.type.name), f"{name}: stored {value!r}, read back {fetched!r}, expected {expected!r}"
+        assert same(fetched, expected, attribute.type.name), (
+            f"{name}: stored {value!r}, read back {fetched!r}, expected {expected!r}"
+        )
     arena.check()
 
 
