@@ -72,6 +72,7 @@ class MySQLBackend(Backend):
         1146: MissingTableError,
         1044: AccessError,  # no access to the database
         1045: AccessError,  # wrong user or password
+        1698: AccessError,  # access denied (MariaDB, no such user)
         1142: AccessError,  # command denied on a table
         1143: AccessError,  # command denied on a column
         1227: AccessError,  # a global privilege is needed

@@ -9,6 +9,7 @@ archives are opened and searched too.
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +31,12 @@ def _mask(secret: str) -> str:
 
 def _variants(secret: str) -> list[bytes]:
     """The byte forms a secret can take in a file: UTF-8, UTF-16 and as escaped in JSON or repr."""
-    forms = {secret, secret.encode("unicode_escape").decode("ascii"), secret.replace("\\", "\\\\")}
+    forms = {
+        secret,
+        secret.encode("unicode_escape").decode("ascii"),  # repr-style escapes
+        json.dumps(secret)[1:-1],  # JSON with \\uXXXX escapes
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
     return sorted({f.encode(enc) for f in forms for enc in ("utf-8", "utf-16-le")})
 
 
