@@ -142,6 +142,8 @@ def _json(value: Any, attribute: Attribute, table: str) -> Any:
 def _uuid(value: Any, attribute: Attribute, table: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
+    if not isinstance(value, str | bytes | bytearray | memoryview):  # bytes(n) of an int would allocate n bytes
+        raise _fail(attribute, table, value, "is not a UUID, a UUID string or 16 bytes")
     try:
         return uuid.UUID(value) if isinstance(value, str) else uuid.UUID(bytes=bytes(value))
     except (ValueError, TypeError):

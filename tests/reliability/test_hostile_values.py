@@ -23,10 +23,10 @@ from tests.reliability.targets import declare_target
 _ids = itertools.count(1000)
 
 
-def expected_value(value, attribute):
-    """What a stored value must read back as: the type's canonical value, NULL for a missing one."""
+def expected_value(value, attribute, defaults):
+    """What a stored value must read back as: the type's canonical value, the default for a missing one (TYPE-8)."""
     if is_missing(value, attribute):
-        return None
+        return defaults[attribute.name]
     return normalize(value, attribute, "target")
 
 
@@ -43,7 +43,8 @@ def same(fetched, expected, kind: str) -> bool:
     return fetched == expected and type(fetched) is type(expected)
 
 
-def try_value(arena, Target, name: str, value) -> None:
+def try_value(arena, target, name: str, value) -> None:
+    Target, defaults = target
     key = next(_ids)
     with arena.guard.expect(exp.Insert):
         outcome = run_case(f"value ({name})", lambda: Target.insert1({"id": key, name: value}))
@@ -53,7 +54,7 @@ def try_value(arena, Target, name: str, value) -> None:
     else:
         fetched = stored.fetch1(name)
         attribute = Target.heading[name]
-        expected = expected_value(value, attribute)
+        expected = expected_value(value, attribute, defaults)
         assert same(fetched, expected, attribute.type.name), (
             f"{name}: stored {value!r}, read back {fetched!r}, expected {expected!r}"
         )
@@ -62,7 +63,10 @@ def try_value(arena, Target, name: str, value) -> None:
 
 @pytest.fixture
 def target(arena):
-    return declare_target(arena.schema)
+    """The target table, and the values of a row inserted with nothing but its key (the defaults)."""
+    Target = declare_target(arena.schema)
+    Target.insert1({"id": 0})
+    return Target, (Target & {"id": 0}).fetch1()
 
 
 def test_corpus_values_are_refused_or_stored_exactly(arena, target):  # TYPE-8, DML-2
