@@ -7,6 +7,7 @@ defaults are literals. The canary table and the statement guard prove nothing el
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
@@ -16,6 +17,7 @@ from tests.reliability.conftest import FULL, scale
 from tests.reliability.corpus import load
 from tests.reliability.harness import run_case
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # native types in hostile definitions (TYPE-5)
 DECLARE = (exp.Create, exp.Insert, exp.Delete, exp.Comment)  # the table, its comments and its ~lineage rows
 _numbers = itertools.count()
 
