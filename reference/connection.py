@@ -16,7 +16,7 @@ from .errors import AccessError, DataJointError, DeadlockError, LostConnectionEr
 from .settings import Config, config
 
 log = logging.getLogger("djspecs.reference")
-STATEMENT_ATTEMPTS = 4  # a statement outside a transaction is tried at most this often (deadlocks)
+STATEMENT_ATTEMPTS = 6  # a deadlocked statement outside a transaction is tried at most this often
 
 
 class Connection:
@@ -109,7 +109,8 @@ class Connection:
                     log.warning("Reconnecting to the %s server after: %s", self.backend.name, translated)
                     continue
                 if isinstance(translated, DeadlockError) and retry:
-                    time.sleep(random.uniform(0, 0.05 * attempt))
+                    log.info("Re-running a statement after a deadlock (attempt %d): %s", attempt + 1, translated)
+                    time.sleep(random.uniform(0, 0.02 * 2**attempt))
                     continue
                 raise translated from None
             self.statements += 1
