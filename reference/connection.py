@@ -73,8 +73,8 @@ class Connection:
         log.debug("%s  %s", sql, params)
         if self.on_statement:
             self.on_statement(statement)
-        return self._run(statement, lambda cursor: cursor.execute(sql, tuple(params)) if params else cursor.execute(sql),
-                         context or sql)  # fmt: skip
+        # a parameter tuple always, even an empty one: the drivers then read `%%` in the SQL as `%`
+        return self._run(statement, lambda cursor: cursor.execute(sql, tuple(params)), context or sql)
 
     def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
         sql = self.render(statement)

@@ -17,6 +17,27 @@ from ..errors import DataJointError, DuplicateError, IntegrityError, LostConnect
 from ..types import DeclaredType
 
 
+class PercentPlaceholders:
+    """A sqlglot Generator mixin for drivers whose placeholders are `%s` (psycopg, PyMySQL).
+
+    Every other `%` (in string literals, quoted identifiers and the modulo operator) is doubled, and the
+    connection always passes a parameter tuple, so the driver turns `%%` back into `%` (Q-13). Without
+    this, `name LIKE 'a%'` failed as soon as the same statement also bound a value.
+    """
+
+    def literal_sql(self, expression: exp.Literal) -> str:
+        return super().literal_sql(expression).replace("%", "%%")
+
+    def national_sql(self, expression: exp.National, prefix: str = "N") -> str:
+        return super().national_sql(expression, prefix).replace("%", "%%")
+
+    def identifier_sql(self, expression: exp.Identifier) -> str:
+        return super().identifier_sql(expression).replace("%", "%%")
+
+    def mod_sql(self, expression: exp.Mod) -> str:
+        return self.binary(expression, "%%")
+
+
 def identifier(name: str) -> exp.Identifier:
     """Identifiers are always quoted by the renderer, so reserved words and odd names are safe (NAME-8)."""
     return exp.to_identifier(name, quoted=True)

@@ -18,16 +18,16 @@ from ..errors import (
     MissingTableError,
     QuerySyntaxError,
 )
-from .base import Backend, identifier
+from .base import Backend, PercentPlaceholders, identifier
 
 # TYPE-7 and strict value checks: out-of-range or too-long values are errors, never silently clipped.
 SQL_MODE = "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 
 
 class PyMySQLDialect(MySQL):
-    """MySQL as sqlglot renders it, with PyMySQL's `%s` placeholders instead of `?`."""
+    """MySQL as sqlglot renders it, with PyMySQL's `%s` placeholders instead of `?` and other `%` escaped."""
 
-    class Generator(MySQL.Generator):
+    class Generator(PercentPlaceholders, MySQL.Generator):
         def placeholder_sql(self, expression: exp.Placeholder) -> str:
             return "%s"
 

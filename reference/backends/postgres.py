@@ -19,7 +19,7 @@ from ..errors import (
     QuerySyntaxError,
 )
 from ..types import DeclaredType
-from .base import Backend, identifier
+from .base import Backend, PercentPlaceholders, identifier
 
 
 def _string_agg(generator, expression: exp.GroupConcat) -> str:
@@ -31,9 +31,9 @@ def _string_agg(generator, expression: exp.GroupConcat) -> str:
 
 
 class PostgresDialect(Postgres):
-    """PostgreSQL as sqlglot renders it, with the values of GROUP_CONCAT cast to text."""
+    """PostgreSQL as sqlglot renders it for psycopg: `%` escaped, the values of GROUP_CONCAT cast to text."""
 
-    class Generator(Postgres.Generator):
+    class Generator(PercentPlaceholders, Postgres.Generator):
         TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.GroupConcat: _string_agg}
 
 

@@ -117,3 +117,19 @@ def test_generated_string_restrictions(arena, seeded, text):  # Q-13
 def test_generated_dict_restriction_values(arena, seeded, name):  # Q-12
     Target, rows = seeded
     check_name_restriction(arena, Target, rows, name)
+
+
+PERCENT = ["name LIKE 'a%'", "name LIKE '%s'", "name = '%s'", "name LIKE '%%'", "id % 2 = 0", "name = '%(x)s'"]
+
+
+def test_percent_signs_mean_the_same_with_and_without_bound_values(arena, seeded):  # Q-13
+    """`%` in SQL text reaches the server unchanged whether or not the statement also binds values."""
+    Target, rows = seeded
+    Target.insert1({"id": 100, "name": "a%b"})
+    for text in PERCENT:
+        with arena.guard.expect():
+            alone = (Target & text).to_dicts(order_by="KEY")
+            bound = ((Target - {"id": 999_999}) & text).to_dicts(order_by="KEY")  # binds 999999
+        assert alone == bound, text
+        assert alone != [] or text in ("name LIKE '%s'", "name = '%s'", "name = '%(x)s'"), text
+    arena.check()
