@@ -1,4 +1,4 @@
-"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`.
+"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`, `reliability`.
 
 Each session installs the project into its own virtual environment from nothing, so these commands work
 the same on a fresh machine and in CI.
@@ -31,6 +31,18 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.5")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """Faults, concurrency, hostile input, secrets and access control: `nox -s reliability [-- --full]`.
+
+    Bounded counts by default (as in CI); `--full` runs the full counts. Other arguments go to pytest.
+    """
+    session.install("-e", ".[dev]")
+    arguments = [a for a in session.posargs if a != "--full"]
+    full = "full" if "--full" in session.posargs else "bounded"
+    session.run("pytest", "tests/reliability", *arguments, env={"DJSPECS_RELIABILITY": full})
 
 
 @nox.session

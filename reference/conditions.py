@@ -51,6 +51,11 @@ class Top:
         expanded = []
         for term in orders:
             name, _, direction = term.strip().partition(" ")
+            if not name or direction.strip().upper() not in ("", "ASC", "DESC"):
+                raise DataJointError(
+                    f"Cannot order by {term!r}: each term is an attribute name, optionally followed by ASC or DESC",
+                    rule="Q-70",
+                )
             expanded += [f"{k} {direction}".strip() for k in primary_key] if name == "KEY" else [term.strip()]
         return tuple(expanded)
 
@@ -74,14 +79,47 @@ def parse_sql(text: str, heading: Heading, *, what: str, hidden: bool = True) ->
             f"Cannot parse the {what} {text!r}{position}: {error.errors[0]['description'] if error.errors else error}",
             rule="Q-13",
         ) from None
+    except sqlglot.errors.SqlglotError as error:  # e.g. an unterminated comment or string
+        raise DataJointError(f"Cannot parse the {what} {text!r}: {error}", rule="Q-13") from None
+    except RecursionError:
+        raise DataJointError(
+            f"The {what} is nested too deeply to parse ({len(text)} characters)", rule="Q-13"
+        ) from None
     if tree is None:
         raise DataJointError(f"The {what} {text!r} is empty", rule="Q-13")
+    _refuse_statements(tree, text, what)
     known = heading.all_names if hidden else heading.names
     for column in tree.find_all(exp.Column):
         if column.table or column.name not in known:
             raise UnknownAttributeError(f"Attribute `{column.sql()}` is not found in query.", rule="Q-13")
         column.set("this", exp.to_identifier(column.name, quoted=True))
     return tree
+
+
+# Nodes that make text more than an expression over the heading: statements, subqueries, table references.
+_NOT_AN_EXPRESSION = (exp.Block, exp.Query, exp.DML, exp.DDL, exp.Command, exp.Drop, exp.Alter, exp.Transaction,
+                      exp.Commit, exp.Rollback, exp.Set, exp.Use, exp.Pragma, exp.Into, exp.Lock, exp.Kill,
+                      exp.LoadData, exp.Show, exp.Describe, exp.Analyze, exp.Grant, exp.Table, exp.Subquery,
+                      exp.Placeholder, exp.Parameter)  # fmt: skip
+
+
+def _refuse_statements(tree: exp.Expression, text: str, what: str) -> None:
+    """Q-13: SQL text is one expression over the heading's attributes; anything else never reaches the server.
+
+    Statements, a second statement after `;`, subqueries, table references and parameter markers (`?`, `$1`,
+    `:x`, which would take values the caller never bound) are refused, and so are
+    functions sqlglot does not know: they cannot be translated between dialects and may have side effects
+    (SLEEP, LOAD_FILE). Comments and MySQL's character-set introducers are dropped.
+    """
+    for node in tree.walk():
+        if isinstance(node, _NOT_AN_EXPRESSION):
+            problem = "holds more than one statement" if isinstance(node, exp.Block) else f"holds {node.key.upper()}"
+            raise DataJointError(f"The {what} {text!r} {problem}: it must be one expression", rule="Q-13")
+        if isinstance(node, exp.Anonymous):
+            raise DataJointError(f"The {what} {text!r} calls the unknown function {node.name}", rule="Q-13")
+        node.comments = None
+    for introducer in list(tree.find_all(exp.Introducer)):  # `_utf8'x'`: every schema is UTF-8 already
+        introducer.replace(introducer.expression)
 
 
 def is_aggregate(tree: exp.Expression) -> bool:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlglot import exp
 
 from .backends import backend_for
-from .errors import DataJointError
+from .errors import AccessError, DataJointError, DeadlockError, LostConnectionError
 from .settings import Config, config
 
 log = logging.getLogger("djspecs.reference")
+STATEMENT_ATTEMPTS = 6  # a deadlocked statement outside a transaction is tried at most this often
 
 
 class Connection:
@@ -35,11 +38,19 @@ class Connection:
 
     @property
     def raw(self) -> Any:
+        if self._raw is None and self.in_transaction:  # a new connection would run the rest outside it
+            raise LostConnectionError(
+                "The connection was lost inside a transaction; the server rolled it back, so nothing more runs "
+                "until the transaction block ends",
+                rule="DML-40",
+            )
         if self._raw is None:
             try:
                 self._raw = self.backend.connect()
             except Exception as error:
-                raise DataJointError(f"Cannot connect to the {self.backend.name} server: {error}") from None
+                refused = self.backend.ERRORS.get(self.backend.error_code(error)) is AccessError
+                cls = AccessError if refused else DataJointError
+                raise cls(f"Cannot connect to the {self.backend.name} server: {error}") from None
         return self._raw
 
     def server_version(self) -> str:
@@ -62,26 +73,54 @@ class Connection:
         log.debug("%s  %s", sql, params)
         if self.on_statement:
             self.on_statement(statement)
-        cursor = self.raw.cursor()
-        try:
-            cursor.execute(sql, tuple(params))  # always a tuple: `%s` drivers then read `%%` as `%`
-        except Exception as error:
-            if self.backend.is_disconnect(error):
-                self._raw = None
-            raise self.backend.translate(error, context or sql) from None
-        self.statements += 1
-        return cursor
+        # a parameter tuple always, even an empty one: the drivers then read `%%` in the SQL as `%`
+        return self._run(statement, lambda cursor: cursor.execute(sql, tuple(params)), context or sql)
 
     def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
         sql = self.render(statement)
         if self.on_statement:
             self.on_statement(statement)
-        cursor = self.raw.cursor()
-        try:
-            cursor.executemany(sql, [tuple(row) for row in rows])
-        except Exception as error:
-            raise self.backend.translate(error, context or sql) from None
-        self.statements += 1
+        self._run(statement, lambda cursor: cursor.executemany(sql, [tuple(row) for row in rows]), context or sql)
+
+    def _run(self, statement: exp.Expression, run: Callable[[Any], Any], context: str) -> Any:
+        """Run on a cursor; outside a transaction, re-run what is safe to re-run.
+
+        A lost connection is dropped, so the next operation connects anew. Outside a transaction, a read (or
+        the BEGIN of a transaction) that met a lost connection is re-run once on a new connection; a write is
+        not, since the server may have applied it before the connection broke. A statement the server aborted
+        to break a deadlock was rolled back whole, so outside a transaction it is re-run, a bounded number of
+        times. Inside a transaction both errors surface: the server has rolled the transaction back.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                cursor = self.raw.cursor()
+                run(cursor)
+            except DataJointError:
+                raise
+            except Exception as error:
+                lost = self.backend.is_disconnect(error)
+                if lost:
+                    self._forget()
+                translated = self.backend.translate(error, context)
+                retry = not self.in_transaction and attempt < STATEMENT_ATTEMPTS
+                if lost and retry and attempt == 1 and isinstance(statement, exp.Query | exp.Transaction):
+                    log.warning("Reconnecting to the %s server after: %s", self.backend.name, translated)
+                    continue
+                if isinstance(translated, DeadlockError) and retry:
+                    log.info("Re-running a statement after a deadlock (attempt %d): %s", attempt + 1, translated)
+                    time.sleep(random.uniform(0, 0.02 * 2**attempt))
+                    continue
+                raise translated from None
+            self.statements += 1
+            return cursor
+
+    def _forget(self) -> None:
+        """Drop a connection the server has closed; closing it may fail, which changes nothing."""
+        raw, self._raw = self._raw, None
+        with suppress(Exception):
+            raw.close()
 
     def query(
         self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = ""
@@ -103,8 +142,10 @@ class Connection:
                 self.execute(exp.Rollback())
             raise
         else:
-            self.in_transaction = False
-            self.execute(exp.Commit())
+            try:
+                self.execute(exp.Commit())
+            finally:
+                self.in_transaction = False
 
     def close(self) -> None:
         if self._raw is not None:

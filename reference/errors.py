@@ -40,7 +40,14 @@ class QuerySyntaxError(QueryError):
 
 
 class AccessError(QueryError):
-    """The user lacks the privilege for the operation."""
+    """The user lacks the privilege for the operation, or the server refused the credentials."""
+
+
+class DeadlockError(QueryError):
+    """The server aborted a transaction to break a deadlock or a serialization conflict; it may be re-run.
+
+    Statements outside a transaction are re-run by the connection itself; a transaction is the caller's to re-run.
+    """
 
 
 class DuplicateError(QueryError):
@@ -79,6 +86,7 @@ __all__ = [
     "AccessError",
     "BucketInaccessible",
     "DataJointError",
+    "DeadlockError",
     "DefinitionError",
     "DuplicateError",
     "IntegrityError",

@@ -53,10 +53,20 @@ def _integer(value: Any, attribute: Attribute, table: str) -> int:
     return int(value)
 
 
+_FLOAT_MAX = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
+
+
 def _float(value: Any, attribute: Attribute, table: str) -> float:
+    """Finite values only: MySQL cannot store infinity, so no backend does (a value must fit everywhere)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _fail(attribute, table, value, "is not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not abs(number) <= _FLOAT_MAX[attribute.type.name]:
+        raise _fail(attribute, table, value, f"is out of range for {attribute.type.name} (infinity is not stored)")
+    return number
 
 
 def _decimal(value: Any, attribute: Attribute, table: str) -> decimal.Decimal:
@@ -132,6 +142,8 @@ def _json(value: Any, attribute: Attribute, table: str) -> Any:
 def _uuid(value: Any, attribute: Attribute, table: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
+    if not isinstance(value, str | bytes | bytearray | memoryview):  # bytes(n) of an int would allocate n bytes
+        raise _fail(attribute, table, value, "is not a UUID, a UUID string or 16 bytes")
     try:
         return uuid.UUID(value) if isinstance(value, str) else uuid.UUID(bytes=bytes(value))
     except (ValueError, TypeError):

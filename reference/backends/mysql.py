@@ -12,6 +12,7 @@ from sqlglot.dialects.mysql import MySQL
 
 from ..errors import (
     AccessError,
+    DeadlockError,
     DuplicateError,
     IntegrityError,
     MissingAttributeError,
@@ -64,10 +65,16 @@ class MySQLBackend(Backend):
         1048: MissingAttributeError,
         1364: MissingAttributeError,
         1146: MissingTableError,
-        1044: AccessError,
-        1045: AccessError,
-        1142: AccessError,
+        1044: AccessError,  # no access to the database
+        1045: AccessError,  # wrong user or password
+        1698: AccessError,  # access denied (MariaDB, no such user)
+        1142: AccessError,  # command denied on a table
+        1143: AccessError,  # command denied on a column
+        1227: AccessError,  # a global privilege is needed
+        1370: AccessError,  # command denied on a routine
         1064: QuerySyntaxError,
+        1213: DeadlockError,
+        1205: DeadlockError,  # lock wait timeout
     }
 
     def connect(self) -> Any:

@@ -11,6 +11,7 @@ from sqlglot.dialects.postgres import Postgres
 
 from ..errors import (
     AccessError,
+    DeadlockError,
     DuplicateError,
     IntegrityError,
     MissingAttributeError,
@@ -62,8 +63,13 @@ class PostgresBackend(Backend):
         "23503": IntegrityError,
         "23502": MissingAttributeError,
         "42P01": MissingTableError,
-        "42501": AccessError,
+        "42501": AccessError,  # insufficient privilege
+        "28000": AccessError,  # invalid authorization
+        "28P01": AccessError,  # wrong password
         "42601": QuerySyntaxError,
+        "40P01": DeadlockError,
+        "40001": DeadlockError,  # serialization failure
+        "55P03": DeadlockError,  # lock not available
     }
 
     def connect(self) -> Any:

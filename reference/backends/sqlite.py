@@ -19,7 +19,7 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 
-from ..errors import DuplicateError, IntegrityError, MissingAttributeError, QueryError
+from ..errors import AccessError, DeadlockError, DuplicateError, IntegrityError, MissingAttributeError, QueryError
 from ..types import DeclaredType
 from .base import Backend, identifier, placeholder
 
@@ -68,6 +68,8 @@ class SQLiteBackend(Backend):
         "SQLITE_CONSTRAINT_TRIGGER": IntegrityError,  # ON DELETE RESTRICT is enforced by an internal trigger
         "SQLITE_CONSTRAINT_NOTNULL": MissingAttributeError,
         "SQLITE_CONSTRAINT_CHECK": QueryError,
+        "SQLITE_BUSY": DeadlockError,  # another connection holds the file's write lock
+        "SQLITE_READONLY": AccessError,
     }
 
     def connect(self) -> sqlite3.Connection:
