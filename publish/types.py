@@ -180,9 +180,7 @@ def _casts_in_arrow(source: pa.DataType, declared: DeclaredType) -> bool:
         return pa.types.is_fixed_size_binary(source) and source.byte_width == 16
     if name == "datetime":
         return pa.types.is_timestamp(source)
-    if isinstance(source, pa.ExtensionType):
-        return False
-    return True
+    return not isinstance(source, pa.ExtensionType)
 
 
 def to_python(column: pa.Array, declared: DeclaredType) -> list:
