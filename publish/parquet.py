@@ -56,12 +56,18 @@ def write_table(
     pending: list[pa.RecordBatch] = []
     pending_rows = pending_bytes = rows = groups = 0
 
-    def flush() -> None:
+    def flush(whole: bool) -> None:
+        """Write full row groups of `row_group_rows` (all pending rows when `whole`); keep the rest pending."""
         nonlocal pending, pending_rows, pending_bytes, groups
-        if pending:
-            writer.write_table(pa.Table.from_batches(pending, schema), row_group_size=max(pending_rows, 1))
-            groups += 1
-        pending, pending_rows, pending_bytes = [], 0, 0
+        table = pa.Table.from_batches(pending, schema)
+        size = table.num_rows if whole else (table.num_rows // row_group_rows) * row_group_rows
+        if size:
+            group = size if whole and pending_bytes >= row_group_bytes else row_group_rows
+            writer.write_table(table.slice(0, size), row_group_size=group)
+            groups += -(-size // group)
+        pending = table.slice(size).to_batches()
+        pending_rows = table.num_rows - size
+        pending_bytes = sum(b.nbytes for b in pending)
 
     try:
         for batch in batches:
@@ -72,8 +78,9 @@ def write_table(
             if on_rows:
                 on_rows(batch.num_rows)
             if pending_rows >= row_group_rows or pending_bytes >= row_group_bytes:
-                flush()
-        flush()
+                flush(whole=pending_bytes >= row_group_bytes)
+        if pending_rows:
+            flush(whole=True)
     finally:
         writer.close()
     return ParquetResult(staging.record(path, handle), rows, groups)

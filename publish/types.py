@@ -49,7 +49,7 @@ def arrow_type(declared: DeclaredType) -> pa.DataType:
         precision, scale = params
         return pa.decimal128(precision, scale) if precision <= 38 else pa.decimal256(precision, scale)
     if name == "enum":
-        return pa.dictionary(pa.int8() if len(params) < 128 else pa.int16(), pa.large_string())
+        return pa.dictionary(pa.int8() if len(params) < 128 else pa.int16(), pa.string())
     raise ValueError(f"no Arrow type for the core type {declared.text!r}")
 
 
@@ -139,8 +139,8 @@ def _python_storage(values: Sequence[Any], declared: DeclaredType) -> list:
 
 def _enum_array(values: pa.Array, declared: DeclaredType, target: pa.DictionaryType) -> pa.Array:
     """PUB-4: the dictionary is the declared values in declared order, never what the data happen to hold."""
-    dictionary = pa.array(declared.params, pa.large_string())
-    strings = pc.cast(values.dictionary_decode() if pa.types.is_dictionary(values.type) else values, pa.large_string())
+    dictionary = pa.array(declared.params, pa.string())
+    strings = pc.cast(values.dictionary_decode() if pa.types.is_dictionary(values.type) else values, pa.string())
     indices = pc.index_in(strings, value_set=dictionary)
     unknown = pc.sum(pc.and_(pc.is_null(indices), pc.is_valid(strings))).as_py()
     if unknown:
@@ -164,7 +164,7 @@ def to_arrow(values: pa.Array | Sequence[Any], declared: DeclaredType) -> pa.Arr
             return pc.cast(values, target)
         values = values.to_pylist()
     if pa.types.is_dictionary(target):
-        return _enum_array(pa.array(values, pa.large_string()), declared, target)
+        return _enum_array(pa.array(values, pa.string()), declared, target)
     storage = _python_storage(values, declared)
     if isinstance(target, pa.ExtensionType):
         return pa.ExtensionArray.from_storage(target, pa.array(storage, target.storage_type))
