@@ -185,5 +185,10 @@ def certify(impl, backend, profile, out_dir) -> None:
     )
 
 
+from djspecs.cli_publish import COMMANDS as PUBLISH_COMMANDS  # noqa: E402  (registered after main exists)
+
+for command in PUBLISH_COMMANDS:
+    main.add_command(command)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
