@@ -22,6 +22,7 @@ from .selection import Item, resolve
 @dataclass
 class TableSummary:
     resource: str
+    table: str | None  # `schema.table` of a base table, None for a query result
     path: str
     rows: int
     bytes: int
@@ -124,7 +125,13 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
         resources.append(descriptors.resource(item, result.written, result.rows, table_schema))
         summary.tables.append(
             TableSummary(
-                item.name, result.written.path, result.rows, result.written.size, result.written.sha256, chosen
+                item.name,
+                ".".join(item.base) if item.base else None,
+                result.written.path,
+                result.rows,
+                result.written.size,
+                result.written.sha256,
+                chosen,
             )
         )
     created = descriptors.now()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from djspecs.reference import algebra, catalog
 from djspecs.reference.conditions import Matching
 from djspecs.reference.errors import DataJointError
-from djspecs.reference.expression import QueryExpression
+from djspecs.reference.expression import QueryExpression, U
 from djspecs.reference.naming import tier_of
 from djspecs.reference.schema import Schema
 
@@ -87,6 +87,7 @@ class Graph:
 
 
 ALL = "all"
+MATERIALIZE_KEYS = 5_000
 
 
 def resolve(sources: Iterable, *, upstream: bool = True, downstream: bool = False) -> list[Item]:
@@ -159,11 +160,28 @@ def _close(connection, graph: Graph, order, chosen, *, upstream: bool, downstrea
             for child, fk in graph.children.get(key, []):
                 if child in conditions and conditions.get(key) != ALL:
                     settle(child)
-                    pairs = tuple((parent, child_name) for child_name, parent in fk.attributes)
-                    conditions.setdefault(key, []).append(Matching(expressions[child].node, pairs))
+                    conditions.setdefault(key, []).append(referenced(expressions[child], fk))
     for key in conditions:
         settle(key)
     return expressions
+
+
+def referenced(child: QueryExpression, fk: catalog.ForeignKey):
+    """The parent rows that rows of `child` reference through `fk`, as a condition on the parent.
+
+    Up to MATERIALIZE_KEYS distinct references are fetched and given as key values, so the SQL of a closure
+    stays shallow however many paths lead to a table (SQLite's parser refuses deeply nested subqueries);
+    beyond that the condition stays a subquery.
+    """
+    columns = [c for c, _ in fk.attributes]
+    distinct = U(*columns) & child
+    if len(distinct) > MATERIALIZE_KEYS:
+        return Matching(child.node, tuple((parent, name) for name, parent in fk.attributes))
+    return [
+        {parent: row[name] for name, parent in fk.attributes}
+        for row in distinct.to_dicts()
+        if all(row[c] is not None for c in columns)
+    ]
 
 
 def _name(key: TableKey) -> str:

@@ -77,3 +77,17 @@ def test_query_results_export_and_import_as_tables(new_schema, tmp_path):
     target = new_schema("postgresql")
     loaded = import_bundle(tmp_path / "query", target)
     assert loaded.rows == 8
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_closure_by_subquery_equals_closure_by_keys(backend, new_schema, tmp_path, monkeypatch):
+    """PUB-7: when a closure has too many keys to list, it is a subquery; both give the same rows."""
+    from djspecs.publish import selection
+
+    tables = declare_pipeline(new_schema(backend))
+    export(tables["Analysis"] & "subject_id > 2", tmp_path / "keys")
+    monkeypatch.setattr(selection, "MATERIALIZE_KEYS", 0)
+    export(tables["Analysis"] & "subject_id > 2", tmp_path / "subquery")
+    for suffix in ("manual.subject", "manual.session", "computed.analysis"):
+        assert rows_of(tmp_path / "keys", suffix) == rows_of(tmp_path / "subquery", suffix)
+    assert [r["subject_id"] for r in rows_of(tmp_path / "subquery", "manual.subject")] == [3, 4]
