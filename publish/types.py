@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -103,12 +104,19 @@ def croissant_type(declared: DeclaredType) -> str:
 
 
 def canonical_json(value: Any) -> str | None:
-    """JSON text with sorted keys and no spaces, so PostgreSQL's jsonb and MariaDB's JSON give equal bytes."""
+    """JSON text with sorted keys and no spaces, so PostgreSQL's jsonb and MariaDB's JSON give equal bytes.
+
+    orjson writes it (fast, and one writer everywhere keeps the bytes stable); integers beyond 64 bits, which
+    orjson refuses, go through the standard library.
+    """
     if value is None:
         return None
     if isinstance(value, str | bytes):
-        value = json.loads(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        value = orjson.loads(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _uuid_bytes(value: Any) -> bytes | None:
@@ -154,14 +162,14 @@ def to_arrow(values: pa.Array | Sequence[Any], declared: DeclaredType) -> pa.Arr
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
+        if isinstance(values.type, pa.ExtensionType) and values.type != target:
+            values = values.storage  # e.g. ADBC's opaque numeric (text) and its json
         if values.type == target:
             return values
         if pa.types.is_dictionary(target):
             return _enum_array(values, declared, target)
-        if _casts_in_arrow(values.type, declared):
-            if isinstance(target, pa.ExtensionType):
-                return pa.ExtensionArray.from_storage(target, pc.cast(values, target.storage_type))
-            return pc.cast(values, target)
+        if (cast := _arrow_cast(values, declared, target)) is not None:
+            return cast
         values = values.to_pylist()
     if pa.types.is_dictionary(target):
         return _enum_array(pa.array(values, pa.string()), declared, target)
@@ -171,16 +179,21 @@ def to_arrow(values: pa.Array | Sequence[Any], declared: DeclaredType) -> pa.Arr
     return pa.array(storage, target)
 
 
-def _casts_in_arrow(source: pa.DataType, declared: DeclaredType) -> bool:
-    """Whether Arrow's own cast gives the canonical value (else the values go through Python)."""
-    name = declared.name if declared.kind == "core" else None
-    if name in ("json", "char") or (name == "decimal" and not pa.types.is_decimal(source)):
-        return False
-    if name == "uuid":
-        return pa.types.is_fixed_size_binary(source) and source.byte_width == 16
-    if name == "datetime":
-        return pa.types.is_timestamp(source)
-    return not isinstance(source, pa.ExtensionType)
+def _arrow_cast(values: pa.Array, declared: DeclaredType, target: pa.DataType) -> pa.Array | None:
+    """The cast done by Arrow itself where it gives the canonical value; None sends the values through Python."""
+    source, name = values.type, declared.name if declared.kind == "core" else None
+    text = pa.types.is_string(source) or pa.types.is_large_string(source)
+    if name == "char" and text:
+        return pc.cast(pc.utf8_rtrim(values, characters=" "), target)
+    if name == "decimal" and (text or pa.types.is_decimal(source)):
+        return pc.cast(values, target)
+    if name == "uuid" and pa.types.is_fixed_size_binary(source) and source.byte_width == 16:
+        return pa.ExtensionArray.from_storage(target, values)
+    if name == "datetime" and pa.types.is_timestamp(source):
+        return pc.cast(values, target)
+    if name in ("json", "char", "decimal", "uuid", "datetime") or isinstance(target, pa.ExtensionType):
+        return None
+    return pc.cast(values, target)
 
 
 def to_python(column: pa.Array, declared: DeclaredType) -> list:
