@@ -152,7 +152,7 @@ def validate_command(bundle, quick, storage) -> None:
         task = bars.add_task("checksums", total=None)
         try:
             report = validate(bundle, deep=not quick, storage_options=_storage_options(storage),
-                              on_file=lambda path, size: bars.advance(task))  # fmt: skip
+                              on_file=lambda _path, _size: bars.advance(task))  # fmt: skip
         except DataJointError as error:
             raise click.ClickException(str(error)) from None
     if report.problems:

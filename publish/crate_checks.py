@@ -41,6 +41,11 @@ def check_crate(crate: dict, actual: dict, report) -> None:
     published = root.get("datePublished")
     if not isinstance(published, str) or not _iso_date(published):
         report.add(CRATE, "./datePublished", f"is required as an ISO 8601 date, found {published!r}")
+    _check_parts(root, entities, actual, report)
+
+
+def _check_parts(root: dict, entities: dict, actual: dict, report) -> None:
+    """`hasPart` lists exactly the payload files; each File states their size and hash."""
     parts = {unquote(p.get("@id", "")) for p in root.get("hasPart", []) if isinstance(p, dict)}
     payload = {p.removeprefix("data/") for p in actual if p.startswith("data/")} - {"ro-crate-metadata.json"}
     for missing in sorted(payload - parts):

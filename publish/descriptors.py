@@ -40,7 +40,7 @@ def _license(citation: Citation) -> dict | None:
     return license_
 
 
-def table_schema(item, heading) -> dict:
+def table_schema(heading) -> dict:
     """Table Schema v2: typed fields, primary key, and the foreign keys into resources of this package."""
     fields = [
         table_schema_field(a.name, a.type, nullable=a.nullable and not a.in_key, comment=a.comment) for a in heading

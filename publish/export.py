@@ -119,7 +119,7 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
             on_rows=progress.rows,
         )
         written[item.name] = result.written
-        table_schema = descriptors.table_schema(item, heading)
+        table_schema = descriptors.table_schema(heading)
         if keys := descriptors.foreign_keys(item, resource_of):
             table_schema["foreignKeys"] = keys
         resources.append(descriptors.resource(item, result.written, result.rows, table_schema))

@@ -14,6 +14,7 @@ from djspecs.reference.describe import describe
 from djspecs.reference.naming import class_name, tier_of
 
 from .citation import Citation
+from .selection import table_expression
 
 
 def definition(item, connection) -> str:
@@ -104,8 +105,6 @@ def provenance(connection, items) -> dict:
         schema, table = item.base
         name = "~~" + table.lstrip("_")
         if catalog.table_exists(connection, schema, name):
-            from .selection import table_expression
-
             expression = table_expression(connection, (schema, name))
             wanted = [n for n in ("status", "version", "host", "user", "completed_time") if n in expression.heading]
             rows = expression.to_dicts() if wanted else []
