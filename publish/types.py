@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -28,8 +29,10 @@ _INTEGER_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64}
 def arrow_type(declared: DeclaredType) -> pa.DataType:
     """The Arrow type a column of this declared type is exported as."""
     name, params = declared.name, declared.params
-    if declared.kind != "core":
-        return pa.large_binary() if declared.is_blob_like or declared.kind == "codec" else pa.large_string()
+    if declared.kind == "codec" or declared.is_blob_like:
+        return pa.large_binary()
+    if declared.kind == "native":
+        return native_arrow_type(declared.text)
     if name in _INTEGERS:
         return _INTEGERS[name]
     simple = {
@@ -54,15 +57,39 @@ def arrow_type(declared: DeclaredType) -> pa.DataType:
     raise ValueError(f"no Arrow type for the core type {declared.text!r}")
 
 
+_NATIVE_INTEGERS = {"tinyint": 8, "smallint": 16, "mediumint": 32, "int": 32, "integer": 32, "bigint": 64, "serial": 32}
+
+
+def native_arrow_type(text: str) -> pa.DataType:
+    """Native types (TYPE-5), as a DataJoint 2.x database may hold them: integers (unsigned ones one size up),
+    floating point, numeric, time and text; anything else is kept as its text."""
+    words = re.sub(r"\(.*?\)", "", text.lower()).split()
+    head, unsigned = (words[0] if words else ""), "unsigned" in words
+    if head in _NATIVE_INTEGERS:
+        bits = _NATIVE_INTEGERS[head] * (2 if unsigned and head != "bigint" else 1)
+        return pa.uint64() if head == "bigint" and unsigned else _INTEGERS[f"int{min(bits, 64)}"]
+    if head in ("float", "real"):
+        return pa.float32() if head == "float" and "(" not in text else pa.float64()
+    if head == "double":
+        return pa.float64()
+    if head == "timestamp":
+        return pa.timestamp("us", tz="UTC")
+    if head == "year":
+        return pa.int16()
+    return pa.large_string()
+
+
 def table_schema_field(name: str, declared: DeclaredType, *, nullable: bool, comment: str) -> dict:
     """A Frictionless Table Schema v2 field; the declared type is kept under `_djType`."""
     field: dict[str, Any] = {"name": name, "_djType": declared.text}
     if comment:
         field["description"] = comment
-    kind = declared.name if declared.kind == "core" else "binary"
+    kind = declared.name if declared.kind == "core" else _native_kind(declared)
     if kind in _INTEGERS:
         bits = _INTEGER_BITS[kind]
         field.update(type="integer", constraints={"minimum": -(2 ** (bits - 1)), "maximum": 2 ** (bits - 1) - 1})
+    elif kind == "integer":
+        field["type"] = "integer"
     elif kind in ("float32", "float64", "decimal"):
         field["type"] = "number"
     elif kind == "bool":
@@ -79,6 +106,8 @@ def table_schema_field(name: str, declared: DeclaredType, *, nullable: bool, com
         field.update(type="string", format="uuid")
     elif kind == "json":
         field["type"] = "any"
+    elif kind == "text":
+        field["type"] = "string"
     else:
         field.update(type="string", format="binary")
     if not nullable:
@@ -86,9 +115,19 @@ def table_schema_field(name: str, declared: DeclaredType, *, nullable: bool, com
     return field
 
 
+def _native_kind(declared: DeclaredType) -> str:
+    """The core type whose description fits a codec or native column best."""
+    if declared.kind == "codec" or declared.is_blob_like:
+        return "binary"
+    arrow = native_arrow_type(declared.text)
+    if pa.types.is_integer(arrow):
+        return "integer"
+    return "float64" if pa.types.is_floating(arrow) else "datetime" if pa.types.is_timestamp(arrow) else "text"
+
+
 def croissant_type(declared: DeclaredType) -> str:
-    name = declared.name if declared.kind == "core" else "binary"
-    if name in _INTEGERS:
+    name = declared.name if declared.kind == "core" else _native_kind(declared)
+    if name in _INTEGERS or name == "integer":
         return "sc:Integer"
     return {
         "float32": "sc:Float",
@@ -141,6 +180,8 @@ def _python_storage(values: Sequence[Any], declared: DeclaredType) -> list:
     if name == "bool":
         return [None if v is None else bool(v) for v in values]
     if declared.kind != "core":
+        if arrow_type(declared) == pa.large_string():  # native text, time, enum...: their text
+            return [None if v is None else v if isinstance(v, str) else str(v) for v in values]
         return [bytes(v) if isinstance(v, bytearray | memoryview) else v for v in values]
     return list(values)
 

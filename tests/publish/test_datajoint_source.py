@@ -1,9 +1,11 @@
 """Export from a schema that DataJoint 2.x declared and filled, found by introspection alone: `<blob>` columns
-are exported as the bytes DataJoint stored, with their codec as the declared type (PUB-3, PUB-4, PUB-6)."""
+are exported as the bytes DataJoint stored, with their codec as the declared type, and DataJoint's jobs tables
+are named in the provenance (PUB-3, PUB-4, PUB-6)."""
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import warnings
 
@@ -50,16 +52,30 @@ def test_export_a_datajoint_schema_with_blobs(backend, tmp_path):
             trace : <blob>
             """
 
+        @schema
+        class Mean(datajoint.Computed):
+            definition = """
+            -> Recording
+            ---
+            mean : float64
+            """
+
+            def make(self, key):
+                self.insert1({**key, "mean": float((Recording & key).fetch1("trace").mean())})
+
         Recording.insert(
             [{"recording_id": i, "label": f"r{i}", "trace": numpy.arange(i + 3, dtype="float64")} for i in range(3)]
         )
+        Mean.populate(reserve_jobs=True)  # DataJoint declares the jobs table ~~mean
         stored = {row[0]: bytes(row[1]) for row in connection.query(_raw_select(connection, name))}
         source = dj.Schema(name, connection=connection, create_schema=False, create_tables=False)
         summary = export(source, tmp_path / "dj")
-        assert [t.rows for t in summary.tables] == [3]
+        assert [t.rows for t in summary.tables] == [3, 3]
         report = validate(tmp_path / "dj")
         assert report.ok, [str(p) for p in report.problems]
-        table = pq.read_table(glob.glob(f"{tmp_path}/dj/data/tables/*.parquet")[0])
+        provenance = json.loads((tmp_path / "dj" / "data" / "pipeline" / "provenance.json").read_text())
+        assert [j["jobs_table"] for j in provenance["jobs"]] == [f"{name}.~~mean"]
+        table = pq.read_table(glob.glob(f"{tmp_path}/dj/data/tables/*.manual.recording.parquet")[0])
         assert table.schema.field("trace").type == pa.large_binary()
         assert table.schema.field("trace").metadata[b"dj:type"] == b"<blob>"
         assert {r["recording_id"]: r["trace"] for r in table.to_pylist()} == stored
