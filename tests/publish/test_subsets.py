@@ -91,3 +91,30 @@ def test_closure_by_subquery_equals_closure_by_keys(backend, new_schema, tmp_pat
     for suffix in ("manual.subject", "manual.session", "computed.analysis"):
         assert rows_of(tmp_path / "keys", suffix) == rows_of(tmp_path / "subquery", suffix)
     assert [r["subject_id"] for r in rows_of(tmp_path / "subquery", "manual.subject")] == [3, 4]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mysql"])
+def test_part_table_with_renamed_nullable_reference(backend, new_schema, tmp_path):
+    """PUB-7, PUB-11: a part's rows bring their master and the lookup rows named by a renamed nullable key."""
+    import djspecs.reference as dj
+
+    schema = new_schema(backend)
+
+    @schema
+    class Kind(dj.Lookup):
+        definition = "kind : varchar(8)"
+        contents = [{"kind": "a"}, {"kind": "b"}, {"kind": "c"}]
+
+    @schema
+    class Visit(dj.Manual):
+        definition = "visit : int32\n---\n-> Kind"
+
+        class Step(dj.Part):
+            definition = "-> master\nstep : int16\n---\n-> [nullable] Kind.proj(alt='kind')"
+
+    Visit.insert([{"visit": 1, "kind": "a"}, {"visit": 2, "kind": "c"}])
+    Visit.Step.insert([{"visit": 1, "step": 1, "alt": "b"}, {"visit": 2, "step": 1, "alt": None}])
+    summary = export(Visit.Step & {"visit": 1}, tmp_path / "steps")
+    assert {t.table.split(".", 1)[1]: t.rows for t in summary.tables} == {"#kind": 2, "visit": 1, "visit__step": 1}
+    loaded = import_bundle(tmp_path / "steps", new_schema("postgresql"))
+    assert loaded.tables == {"#kind": 2, "visit": 1, "visit__step": 1} and loaded.foreign_keys_checked == 3
