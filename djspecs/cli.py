@@ -16,7 +16,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
-from djspecs import SPEC_VERSION, __version__
+from djspecs import SPEC_VERSION, __version__, cli_doi
 from djspecs.spec import LEVELS, Rule, SpecFileError, load_rules, load_vectors, load_vocabulary
 
 console = Console()
@@ -29,6 +29,9 @@ LEVEL_STYLES = {"MUST": "bold red", "MUST NOT": "bold red", "SHOULD": "yellow", 
 )
 def main() -> None:
     """DataJoint Specs 2.0 made executable: rules, conformance, reference, publishing."""
+
+
+cli_doi.register(main)  # mint, cite
 
 
 def _load_rules_or_exit():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from .backends.base import identifier
+from .backends.base import identifier, placeholder
 from .connection import Connection
 from .heading import Attribute, Heading
 from .naming import HIDDEN_PREFIX, LINEAGE_TABLE
@@ -112,7 +112,7 @@ def lineage(connection: Connection, schema: str, table: str) -> dict[str, str] |
     query = (
         exp.select(exp.column("attribute_name"), exp.column("lineage"))
         .from_(connection.backend.table(schema, LINEAGE_TABLE))
-        .where(exp.column("table_name").eq(exp.Placeholder()))
+        .where(exp.column("table_name").eq(placeholder()))
     )
     return dict(connection.query(query, [table]))
 
@@ -120,10 +120,10 @@ def lineage(connection: Connection, schema: str, table: str) -> dict[str, str] |
 def write_lineage(connection: Connection, schema: str, table: str, heading: Heading) -> None:
     """LIN-5: on declaration, the table's rows of ~lineage are replaced."""
     target = connection.backend.table(schema, LINEAGE_TABLE)
-    connection.execute(exp.delete(target, where=exp.column("table_name").eq(exp.Placeholder())), [table])
+    connection.execute(exp.delete(target, where=exp.column("table_name").eq(placeholder())), [table])
     rows = [(table, a.name, a.lineage) for a in heading if a.lineage]
     if rows:
-        placeholders = exp.Tuple(expressions=[exp.Placeholder()] * 3)
+        placeholders = exp.Tuple(expressions=[placeholder()] * 3)
         insert = exp.insert(
             exp.Values(expressions=[placeholders]), target, columns=["table_name", "attribute_name", "lineage"]
         )

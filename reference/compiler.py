@@ -14,21 +14,20 @@ from typing import Any
 from sqlglot import exp
 
 from . import algebra
-from .backends.base import Backend, identifier
+from .backends.base import Backend, identifier, placeholder
 from .conditions import AndList, Matching, Not, Top, parse_sql
 from .errors import DataJointError
 from .heading import Heading
 from .values import normalize
 
 
-def bind(value: Any) -> exp.Placeholder:
-    placeholder = exp.Placeholder()
-    placeholder.meta["value"] = value
-    return placeholder
-
-
 def column(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(identifier(name), table=identifier(table) if table else None)
+    return exp.Column(this=identifier(name), table=identifier(table) if table else None)
+
+
+def select(expressions: Sequence[exp.Expression], source: exp.Expression) -> exp.Select:
+    """SELECT expressions FROM source, built directly (sqlglot's builders parse and copy their arguments)."""
+    return exp.Select(expressions=list(expressions), from_=exp.From(this=source))
 
 
 def join(query: exp.Select, source: exp.Expression, using: Sequence[str], *, left: bool = False) -> exp.Select:
@@ -65,11 +64,13 @@ class Compiler:
         """A FROM item for a node and the alias its columns are qualified with."""
         alias = self.alias()
         if isinstance(node, algebra.TableNode):
-            return self.backend.table(node.schema, node.table).as_(identifier(alias)), alias
-        return self.select(node).subquery(identifier(alias), copy=False), alias
+            table = self.backend.table(node.schema, node.table)
+            table.set("alias", exp.TableAlias(this=identifier(alias)))
+            return table, alias
+        return exp.Subquery(this=self.select(node), alias=exp.TableAlias(this=identifier(alias))), alias
 
     def visit_TableNode(self, node: algebra.TableNode) -> exp.Select:
-        return exp.select(*columns(node.heading.names)).from_(self.backend.table(node.schema, node.table), copy=False)
+        return select(columns(node.heading.names), self.backend.table(node.schema, node.table))
 
     def visit_Restrict(self, node: algebra.Restrict) -> exp.Select:
         base = _base_chain(node.child)
@@ -87,12 +88,12 @@ class Compiler:
         return self.select(node) if _base_chain(node) is not None else None
 
     def visit_Project(self, node: algebra.Project) -> exp.Select:
-        expressions = [_projected(name, source) for name, source in node.columns] or [exp.Literal.number(1)]
+        expressions = [self.projected(name, source) for name, source in node.columns] or [exp.Literal.number(1)]
         flat = self.flat(node.child)
         if flat is not None:
             return flat.select(*expressions, append=False, copy=False)
         source, _ = self.source(node.child)
-        return exp.select(*expressions).from_(source, copy=False)
+        return select(expressions, source)
 
     def visit_Join(self, node: algebra.Join) -> exp.Select:
         left, left_alias = self.source(node.left)
@@ -101,23 +102,23 @@ class Compiler:
             column(n) if n in node.shared else column(n, left_alias if n in node.left.heading else right_alias)
             for n in node.heading.names
         ]
-        query = exp.select(*columns or [exp.Literal.number(1)]).from_(left, copy=False)
+        query = select(columns or [exp.Literal.number(1)], left)
         return join(query, right, node.shared, left=node.outer)
 
     def visit_Aggregate(self, node: algebra.Aggregate) -> exp.Select:
-        computed = [tree.copy().as_(identifier(name)) for name, tree in node.computed]
+        computed = [exp.Alias(this=self.sql_text(tree), alias=identifier(name)) for name, tree in node.computed]
         if node.group is None:  # U(...).aggr(A)
             source, _ = self.source(node.source)
             keys = [column(n) for n in node.heading.primary_key]
-            query = exp.select(*keys, *computed).from_(source, copy=False)
-            return query.group_by(*keys, copy=False) if keys else query
+            query = select([*keys, *computed], source)
+            return query.group_by(*(k.copy() for k in keys), copy=False) if keys else query
         group, group_alias = self.source(node.group)
         source, _ = self.source(node.source)
         shared = algebra.shared_names(node.group.heading, node.source.heading)
         kept = [
             column(n) if n in shared else column(n, group_alias) for n in (*node.group.heading.primary_key, *node.kept)
         ]
-        query = exp.select(*kept, *computed).from_(group, copy=False)
+        query = select([*kept, *computed], group)
         query = join(query, source, shared, left=node.keep_all)
         return query.group_by(*(k.copy() for k in kept), copy=False)
 
@@ -166,18 +167,30 @@ class Compiler:
         if node.order_by:
             query = query.order_by(*(_ordered(term) for term in node.order_by), copy=False)
         if node.limit is not None:
-            query = query.limit(node.limit, copy=False)
+            query.set("limit", exp.Limit(expression=exp.Literal.number(node.limit)))
         elif node.offset:
-            query = query.limit(2**62, copy=False)  # Q-70: an offset without a limit
-        return query.offset(node.offset, copy=False) if node.offset else query
+            query.set("limit", exp.Limit(expression=exp.Literal.number(2**62)))  # Q-70: an offset without a limit
+        if node.offset:
+            query.set("offset", exp.Offset(expression=exp.Literal.number(node.offset)))
+        return query
 
     def _plain(self, heading: Heading, source: exp.Expression) -> exp.Select:
-        return exp.select(*columns(heading.names)).from_(source, copy=False)
+        return select(columns(heading.names), source)
 
     def select_columns(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
         """SELECT of some of a node's columns (INSERT ... SELECT, semijoins, cascades)."""
         source, _ = self.source(node)
-        return exp.select(*columns(names)).from_(source, copy=False)
+        return select(columns(names), source)
+
+    def projected(self, name: str, source: str | exp.Expression) -> exp.Expression:
+        """One column of a projection: kept, renamed (`old AS new`) or computed (`expression AS name`)."""
+        if isinstance(source, str):
+            return column(name) if source == name else exp.Alias(this=column(source), alias=identifier(name))
+        return exp.Alias(this=self.sql_text(source), alias=identifier(name))
+
+    def sql_text(self, tree: exp.Expression) -> exp.Expression:
+        """A copy of parsed user SQL (the node keeps its own), adapted to the backend (Q-24)."""
+        return self.backend.adapt(tree.copy())
 
     # --- conditions (Q-11) -------------------------------------------------------------------------
 
@@ -191,9 +204,9 @@ class Compiler:
         if isinstance(condition, Not):
             return exp.not_(exp.paren(self.condition(condition.condition, heading, outer)))
         if isinstance(condition, str):
-            return exp.paren(parse_sql(condition, heading, what="restriction"))
+            return exp.Paren(this=self.backend.adapt(parse_sql(condition, heading, what="restriction")))
         if isinstance(condition, exp.Expression):  # SQL text already parsed and checked
-            return exp.paren(condition.copy())
+            return exp.Paren(this=self.sql_text(condition))
         if isinstance(condition, Mapping):
             return self._dict(condition, heading)
         if isinstance(condition, Matching):
@@ -226,14 +239,11 @@ class Compiler:
                 continue
             attribute = heading[name]
             if value is None:
-                terms.append(column(name).is_(exp.null()))
+                terms.append(exp.Is(this=column(name), expression=exp.Null()))
             else:
-                terms.append(
-                    column(name).eq(
-                        bind(self.backend.to_driver(normalize(value, attribute, "restriction"), attribute.type))
-                    )
-                )
-        return exp.and_(*terms) if terms else exp.true()
+                value = self.backend.to_driver(normalize(value, attribute, "restriction"), attribute.type)
+                terms.append(exp.EQ(this=column(name), expression=placeholder(value)))
+        return _conjunction(terms) if terms else exp.true()
 
     def _semijoin(self, node: algebra.Node, heading: Heading, outer: Callable[[str], exp.Column]) -> exp.Expression:
         """Q-14: rows equal to some row of `node` on every shared visible attribute.
@@ -243,17 +253,21 @@ class Compiler:
         """
         shared = algebra.shared_names(heading, node.heading)
         source, alias = self.source(node)
-        query = exp.select(exp.Literal.number(1)).from_(source, copy=False)
+        query = select([exp.Literal.number(1)], source)
         if shared:
-            query = query.where(exp.and_(*(column(n, alias).eq(outer(n)) for n in shared)), copy=False)
+            query.set(
+                "where",
+                exp.Where(this=_conjunction([exp.EQ(this=column(n, alias), expression=outer(n)) for n in shared])),
+            )
         return exp.Exists(this=query)
 
 
-def _projected(name: str, source: str | exp.Expression) -> exp.Expression:
-    """One column of a projection: kept, renamed (`old AS new`) or computed (`expression AS name`)."""
-    if isinstance(source, str):
-        return column(name) if source == name else column(source).as_(identifier(name))
-    return source.copy().as_(identifier(name))
+def _conjunction(terms: list[exp.Expression]) -> exp.Expression:
+    """terms[0] AND terms[1] AND ..., built without copying."""
+    result = terms[0]
+    for term in terms[1:]:
+        result = exp.And(this=result, expression=term)
+    return result
 
 
 def _base_chain(node: algebra.Node) -> algebra.TableNode | None:

@@ -64,7 +64,7 @@ class Connection:
             self.on_statement(statement)
         cursor = self.raw.cursor()
         try:
-            cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
+            cursor.execute(sql, tuple(params))  # always a tuple: `%s` drivers then read `%%` as `%`
         except Exception as error:
             if self.backend.is_disconnect(error):
                 self._raw = None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from . import algebra, catalog
+from .backends.base import placeholder
 from .compiler import Compiler, delete_statement
 from .conditions import Matching
 from .errors import DataJointError, IntegrityError
@@ -188,7 +189,7 @@ def drop(table: Table, *, prompt: bool | None, part_integrity: str) -> None:
             exp.Drop(kind="TABLE", tables=[connection.backend.table(schema, name)]), context=f"drop `{schema}`.`{name}`"
         )
         lineage = connection.backend.table(schema, LINEAGE_TABLE)
-        connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(exp.Placeholder())), [name])
+        connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(placeholder())), [name])
         owner = connection.schemas[schema].tables.get(name)
         if owner is not None:
             owner._heading = None

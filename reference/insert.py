@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from .backends.base import identifier
+from .backends.base import identifier, placeholder
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
 from .values import is_missing, normalize
 
@@ -97,9 +97,9 @@ def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> 
         per_statement = max(1, MAX_PARAMETERS // max(1, len(columns)))
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            placeholder = exp.Tuple(expressions=[exp.Placeholder()] * len(columns))
+            row = exp.Tuple(expressions=[placeholder()] * len(columns))
             insert = exp.insert(
-                exp.Values(expressions=[placeholder] * len(chunk)), target, columns=[identifier(c) for c in columns]
+                exp.Values(expressions=[row] * len(chunk)), target, columns=[identifier(c) for c in columns]
             )
             if skip_duplicates:
                 insert = table.connection.backend.skip_duplicates(insert, table.heading.primary_key)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from .backends.base import identifier
+from .backends.base import identifier, placeholder
 from .errors import DataJointError
 from .values import is_missing, normalize
 
@@ -27,12 +27,12 @@ def statement(table: Table, key: dict[str, Any], changes: dict[str, Any]) -> tup
             assignments.append(exp.column(identifier(name)).eq(exp.null()))
             continue
         params.append(backend.to_driver(normalize(value, attribute, table.full_name), attribute.type))
-        assignments.append(exp.column(identifier(name)).eq(exp.Placeholder()))
+        assignments.append(exp.column(identifier(name)).eq(placeholder()))
     conditions = []
     for name, value in key.items():
         attribute = heading[name]
         params.append(backend.to_driver(normalize(value, attribute, table.full_name), attribute.type))
-        conditions.append(exp.column(identifier(name)).eq(exp.Placeholder()))
+        conditions.append(exp.column(identifier(name)).eq(placeholder()))
     update = exp.update(backend.table(table.schema_name, table.table_name), where=exp.and_(*conditions))
     update.set("expressions", assignments)
     return update, params

@@ -35,8 +35,10 @@ class Top:
         return cls(limit, None if order_by is None else tuple(order_by), offset)
 
     def merge(self, other: Top) -> Top:
-        """Q-71: the first ordering, the smaller limit (None is no limit) and the sum of the offsets."""
-        limits = [limit for limit in (self.limit, other.limit) if limit is not None]
+        """Q-71: `other` applied to this Top's rows, as one Top: the first ordering, the sum of the offsets, and
+        a limit that cannot reach past this Top's last row."""
+        remaining = None if self.limit is None else max(0, self.limit - other.offset)
+        limits = [limit for limit in (remaining, other.limit) if limit is not None]
         return Top(min(limits, default=None), self.order_by, self.offset + other.offset)
 
     def apply(self, relation: Relation) -> Relation:

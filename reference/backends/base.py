@@ -7,6 +7,7 @@ it never compares backend names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -15,6 +16,13 @@ from sqlglot.dialects.dialect import Dialect
 
 from ..errors import DataJointError, DuplicateError, IntegrityError, LostConnectionError, QueryError
 from ..types import DeclaredType
+
+
+def placeholder(value: Any = None) -> exp.Placeholder:
+    """A bound parameter carrying its value; every dialect renders it as `?` (the driver's style comes later)."""
+    node = exp.Placeholder(jdbc=True)
+    node.meta["value"] = value
+    return node
 
 
 def identifier(name: str) -> exp.Identifier:
@@ -27,6 +35,8 @@ class Backend:
     dialect: ClassVar[type[Dialect]]
     check_dialect: ClassVar[str]
     """The sqlglot dialect that re-parses rendered statements in the SQL checks."""
+    FORMAT_PARAMS: ClassVar[re.Pattern | None] = None
+    """For drivers with `%s` parameters: the rendered SQL's string literals, quoted names, comments, `?` and `%`."""
     DEFAULT_PORT: ClassVar[int | None] = None
     MAX_TABLE_NAME: ClassVar[int] = 64
     """NAME-4: the longest table name, tier prefix included."""
@@ -86,7 +96,15 @@ class Backend:
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:
-        return expression.sql(dialect=self.dialect)
+        """SQL for the driver. With `%s`-style drivers, `?` placeholders become `%s` and every other `%` is doubled."""
+        # A query is compiled afresh and rendered once, so the generator may skip its defensive copy;
+        # DDL is not: some dialects' rewrites of CREATE TABLE would change the tree they render.
+        sql = expression.sql(dialect=self.dialect, copy=not isinstance(expression, exp.Query))
+        return self.FORMAT_PARAMS.sub(_format_style, sql) if self.FORMAT_PARAMS else sql
+
+    def adapt(self, tree: exp.Expression) -> exp.Expression:
+        """A user's SQL expression (parsed in DataJoint's MySQL subset), changed in place where this backend needs it."""
+        return tree
 
     def table(self, schema: str, table: str) -> exp.Table:
         """NAME-6: the qualified table a DataJoint schema and table name denote."""
@@ -127,12 +145,12 @@ class Backend:
     def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
         """One row when the schema exists."""
         query = exp.select(exp.column("schema_name")).from_(_information_schema("schemata"))
-        return query.where(exp.column("schema_name").eq(exp.Placeholder())), [schema]
+        return query.where(exp.column("schema_name").eq(placeholder())), [schema]
 
     def table_names(self, schema: str) -> tuple[exp.Select, list]:
         """Rows of (table name,) for every table of the schema."""
         query = exp.select(exp.column("table_name")).from_(_information_schema("tables"))
-        return query.where(exp.column("table_schema").eq(exp.Placeholder())), [schema]
+        return query.where(exp.column("table_schema").eq(placeholder())), [schema]
 
     def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
         """Rows of (name, SQL type, nullable, default, comment, in primary key), in column order."""
@@ -169,7 +187,7 @@ class Backend:
                     col(pk, "ordinal_position").eq(col(kcu, "position_in_unique_constraint")),
                 ),
             )
-            .where(col(kcu, "table_schema").eq(exp.Placeholder()), col(kcu, "table_name").eq(exp.Placeholder()))
+            .where(col(kcu, "table_schema").eq(placeholder()), col(kcu, "table_name").eq(placeholder()))
             .order_by(col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
         )
         return query, [schema, table]
@@ -181,3 +199,8 @@ class Backend:
 
 def _information_schema(view: str) -> exp.Table:
     return exp.Table(this=exp.to_identifier(view), db=exp.to_identifier("information_schema"))
+
+
+def _format_style(match: re.Match) -> str:
+    token = match.group()
+    return "%s" if token == "?" else token.replace("%", "%%")

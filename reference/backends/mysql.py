@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -17,25 +18,19 @@ from ..errors import (
     MissingTableError,
     QuerySyntaxError,
 )
-from .base import Backend, identifier
+from .base import Backend, identifier, placeholder
 
 # TYPE-7 and strict value checks: out-of-range or too-long values are errors, never silently clipped.
 SQL_MODE = "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 
 
-class PyMySQLDialect(MySQL):
-    """MySQL as sqlglot renders it, with PyMySQL's `%s` placeholders instead of `?`."""
-
-    class Generator(MySQL.Generator):
-        def placeholder_sql(self, expression: exp.Placeholder) -> str:
-            return "%s"
-
-
 class MySQLBackend(Backend):
     name = "mysql"
-    dialect = PyMySQLDialect
+    dialect = MySQL
     check_dialect = "mysql"
     DEFAULT_PORT = 3306
+    # String literals escape with a backslash or a doubled quote, names are in backticks.
+    FORMAT_PARAMS = re.compile(r"'(?:[^'\\]|\\.|'')*'|`(?:[^`]|``)*`|/\*.*?\*/|[?%]", re.S)
     MAX_TABLE_NAME = 64
     COMMENTS = "inline"
     INDEXES_INLINE = True
@@ -141,7 +136,7 @@ class MySQLBackend(Backend):
                 exp.column("column_key").eq(exp.Literal.string("PRI")),
             )
             .from_(exp.Table(this=exp.to_identifier("columns"), db=exp.to_identifier("information_schema")))
-            .where(exp.column("table_schema").eq(exp.Placeholder()), exp.column("table_name").eq(exp.Placeholder()))
+            .where(exp.column("table_schema").eq(placeholder()), exp.column("table_name").eq(placeholder()))
             .order_by(exp.column("ordinal_position"))
         )
         return query, [schema, table]
@@ -159,8 +154,8 @@ class MySQLBackend(Backend):
             exp.select(*(exp.column(n) for n in names))
             .from_(exp.Table(this=exp.to_identifier("key_column_usage"), db=exp.to_identifier("information_schema")))
             .where(
-                exp.column("table_schema").eq(exp.Placeholder()),
-                exp.column("table_name").eq(exp.Placeholder()),
+                exp.column("table_schema").eq(placeholder()),
+                exp.column("table_name").eq(placeholder()),
                 exp.column("referenced_table_name").is_(exp.null()).not_(),
             )
             .order_by(exp.column("constraint_name"), exp.column("ordinal_position"))
@@ -174,8 +169,8 @@ class MySQLBackend(Backend):
             )
             .from_(exp.Table(this=exp.to_identifier("statistics"), db=exp.to_identifier("information_schema")))
             .where(
-                exp.column("table_schema").eq(exp.Placeholder()),
-                exp.column("table_name").eq(exp.Placeholder()),
+                exp.column("table_schema").eq(placeholder()),
+                exp.column("table_name").eq(placeholder()),
                 exp.column("index_name").neq(exp.Literal.string("PRIMARY")),
             )
             .order_by(exp.column("index_name"), exp.column("seq_in_index"))
@@ -186,6 +181,6 @@ class MySQLBackend(Backend):
         query = (
             exp.select(exp.column("table_comment"))
             .from_(exp.Table(this=exp.to_identifier("tables"), db=exp.to_identifier("information_schema")))
-            .where(exp.column("table_schema").eq(exp.Placeholder()), exp.column("table_name").eq(exp.Placeholder()))
+            .where(exp.column("table_schema").eq(placeholder()), exp.column("table_name").eq(placeholder()))
         )
         return query, [schema, table]

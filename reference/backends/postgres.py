@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from sqlglot import exp
-from sqlglot.dialects.dialect import groupconcat_sql
 from sqlglot.dialects.postgres import Postgres
 
 from ..errors import (
@@ -18,22 +18,7 @@ from ..errors import (
     QuerySyntaxError,
 )
 from ..types import DeclaredType
-from .base import Backend, identifier
-
-
-def _string_agg(generator, expression: exp.GroupConcat) -> str:
-    """Q-24: GROUP_CONCAT becomes STRING_AGG, whose values must be text."""
-    expression = expression.copy()
-    target = expression.this.this if isinstance(expression.this, exp.Order) else expression.this
-    target.replace(exp.Cast(this=target.copy(), to=exp.DataType.build("TEXT")))
-    return groupconcat_sql(generator, expression, func_name="STRING_AGG", within_group=False)
-
-
-class PostgresDialect(Postgres):
-    """PostgreSQL as sqlglot renders it, with the values of GROUP_CONCAT cast to text."""
-
-    class Generator(Postgres.Generator):
-        TRANSFORMS = {**Postgres.Generator.TRANSFORMS, exp.GroupConcat: _string_agg}
+from .base import Backend, identifier, placeholder
 
 
 def _jsonb(value: Any) -> Any:
@@ -44,7 +29,7 @@ def _jsonb(value: Any) -> Any:
 
 class PostgresBackend(Backend):
     name = "postgresql"
-    dialect = PostgresDialect
+    dialect = Postgres
     check_dialect = "postgres"
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63
@@ -70,6 +55,8 @@ class PostgresBackend(Backend):
     }
     TO_DRIVER = {"json": lambda v, t: _jsonb(v)}
     FROM_DRIVER = {"bytes": lambda v, t: bytes(v)}
+    # String literals double their quotes (backslash is not an escape), names are in double quotes.
+    FORMAT_PARAMS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|/\*.*?\*/|[?%]", re.S)
     ERRORS = {
         "23505": DuplicateError,
         "23503": IntegrityError,
@@ -92,6 +79,13 @@ class PostgresBackend(Backend):
             sslmode="prefer" if s["database.use_tls"] else "disable",
             autocommit=True,
         )
+
+    def adapt(self, tree: exp.Expression) -> exp.Expression:
+        """Q-24: GROUP_CONCAT renders as STRING_AGG, which takes only text: cast its values."""
+        for aggregate in list(tree.find_all(exp.GroupConcat)):
+            ordered = aggregate.this if isinstance(aggregate.this, exp.Order) else aggregate
+            ordered.this.replace(exp.Cast(this=ordered.this.copy(), to=exp.DataType.build("TEXT")))
+        return tree
 
     def server_version(self, connection: Any) -> str:
         return connection.info.parameter_status("server_version") or ""
@@ -135,8 +129,8 @@ class PostgresBackend(Backend):
                 on=exp.column("oid", table=n).eq(exp.column("typnamespace", table=t)),
             )
             .where(
-                exp.column("nspname", table=n).eq(exp.Placeholder()),
-                exp.column("typname", table=t).eq(exp.Placeholder()),
+                exp.column("nspname", table=n).eq(placeholder()),
+                exp.column("typname", table=t).eq(placeholder()),
             )
         )
         return bool(connection.query(query, [schema, self.enum_type_name(declared.params)]))
@@ -148,7 +142,7 @@ class PostgresBackend(Backend):
 
     def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
         a, d, i = (exp.to_identifier(alias) for alias in ("a", "d", "i"))
-        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        relation = exp.Cast(this=placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
         in_key = exp.Exists(
             this=exp.select(exp.Literal.number(1))
             .from_(exp.Table(this=exp.to_identifier("pg_index")).as_(i))
@@ -187,7 +181,7 @@ class PostgresBackend(Backend):
 
     def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
         x, c, a = (exp.to_identifier(alias) for alias in ("x", "c", "a"))
-        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        relation = exp.Cast(this=placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
         keys = exp.Cast(this=exp.column("indkey", table=x), to=exp.DataType.build("SMALLINT[]", dialect=self.dialect))
         query = (
             exp.select(
@@ -211,6 +205,6 @@ class PostgresBackend(Backend):
         return query, [self.table(schema, table).sql(dialect=self.dialect)]
 
     def table_comment(self, schema: str, table: str) -> tuple[exp.Select, list]:
-        relation = exp.Cast(this=exp.Placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
+        relation = exp.Cast(this=placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))
         query = exp.select(exp.func("obj_description", relation, exp.Literal.string("pg_class")))
         return query, [self.table(schema, table).sql(dialect=self.dialect)]

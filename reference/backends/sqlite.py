@@ -20,7 +20,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from ..errors import DuplicateError, IntegrityError, MissingAttributeError, QueryError
 from ..types import DeclaredType
-from .base import Backend, identifier
+from .base import Backend, identifier, placeholder
 
 _INTEGER_RANGES = {"int8": 7, "int16": 15, "int32": 31, "int64": 63}  # bits of magnitude
 SCHEMA_SEPARATOR = "."
@@ -163,7 +163,7 @@ class SQLiteBackend(Backend):
 
     def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
         query = exp.select(exp.column("schema_name")).from_(exp.Table(this=identifier(SCHEMAS_TABLE)))
-        return query.where(exp.column("schema_name").eq(exp.Placeholder())), [schema]
+        return query.where(exp.column("schema_name").eq(placeholder())), [schema]
 
     def table_names(self, schema: str) -> tuple[exp.Select, list]:
         prefix = f"{schema}{SCHEMA_SEPARATOR}"
@@ -173,14 +173,14 @@ class SQLiteBackend(Backend):
             .from_(exp.Table(this=exp.to_identifier("sqlite_master")))
             .where(
                 exp.column("type").eq(exp.Literal.string("table")),
-                exp.func("substr", name, exp.Literal.number(1), exp.Literal.number(len(prefix))).eq(exp.Placeholder()),
+                exp.func("substr", name, exp.Literal.number(1), exp.Literal.number(len(prefix))).eq(placeholder()),
             )
         )
         return query, [prefix]
 
     def columns(self, schema: str, table: str) -> tuple[exp.Select, list]:
         c, m = exp.to_identifier("c"), exp.to_identifier("m")
-        info = exp.Table(this=exp.func("pragma_table_info", exp.Placeholder())).as_(c)
+        info = exp.Table(this=exp.func("pragma_table_info", placeholder())).as_(c)
         query = (
             exp.select(
                 exp.column("name", table=c),
@@ -195,7 +195,7 @@ class SQLiteBackend(Backend):
                 exp.Table(this=identifier(CATALOG_TABLE)).as_(m),
                 join_type="left",
                 on=exp.and_(
-                    exp.column("table_name", table=m).eq(exp.Placeholder()),
+                    exp.column("table_name", table=m).eq(placeholder()),
                     exp.column("attribute_name", table=m).eq(exp.column("name", table=c)),
                 ),
             )
@@ -212,7 +212,7 @@ class SQLiteBackend(Backend):
                 exp.null(),
                 *(exp.column(identifier(n)) for n in ("table", "to")),
             )
-            .from_(exp.Table(this=exp.func("pragma_foreign_key_list", exp.Placeholder())))
+            .from_(exp.Table(this=exp.func("pragma_foreign_key_list", placeholder())))
             .order_by(exp.column("id"), exp.column("seq"))
         )
         return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]
@@ -238,7 +238,7 @@ class SQLiteBackend(Backend):
                 exp.column(identifier("unique"), table=listing),
                 exp.column("name", table=info),
             )
-            .from_(exp.Table(this=exp.func("pragma_index_list", exp.Placeholder())).as_(listing))
+            .from_(exp.Table(this=exp.func("pragma_index_list", placeholder())).as_(listing))
             .join(
                 exp.Table(this=exp.func("pragma_index_info", exp.column("name", table=listing))).as_(info),
                 join_type="cross",
@@ -252,8 +252,6 @@ class SQLiteBackend(Backend):
         query = (
             exp.select(exp.column("comment"))
             .from_(exp.Table(this=identifier(CATALOG_TABLE)))
-            .where(
-                exp.column("table_name").eq(exp.Placeholder()), exp.column("attribute_name").eq(exp.Literal.string(""))
-            )
+            .where(exp.column("table_name").eq(placeholder()), exp.column("attribute_name").eq(exp.Literal.string("")))
         )
         return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]

@@ -110,3 +110,19 @@ def test_a_top_without_ordering_keeps_the_previous_one(schema):  # Q-71
     Subject.insert([{"subject_id": i, "name": f"n{i}"} for i in range(1, 5)])
     chained = Subject & dj.Top(3, "subject_id DESC") & dj.Top(2, None, offset=1)
     assert [r["subject_id"] for r in chained.to_dicts()] == [3, 2]
+
+
+def test_percent_and_question_marks_in_sql_text_beside_bound_values(schema):  # Q-12, Q-13
+    """The `%s` drivers (psycopg, PyMySQL) need every literal `%` doubled once a value is bound; `?` stays text."""
+    Subject, _, _ = declare(schema)
+    Subject.insert([{"subject_id": i, "name": name} for i, name in enumerate(["50%?", "5%", "x?", "plain"])])
+    found = Subject & "name LIKE '5%' OR name = 'x?'" & [{"subject_id": i} for i in range(4)]
+    assert sorted(row["name"] for row in found.to_dicts()) == ["5%", "50%?", "x?"]
+    odd = (Subject & {"name": "x?"}).proj(rest="subject_id % 2")
+    assert odd.to_dicts() == [{"subject_id": 2, "rest": 0}]
+
+
+def test_percent_in_a_comment_survives_declaration(schema):  # DEF-3: DDL with `%` runs on `%s` drivers
+    Ratio = type("Ratio", (dj.Manual,), {"definition": "ratio_id: int32  # 100% of ids\n---\nvalue: float64  # in %"})
+    schema(Ratio)
+    assert "100% of ids" in Ratio.describe() and "# in %" in Ratio.describe()
