@@ -1,5 +1,5 @@
 """Fixtures for the publish tests: one reference connection per backend, fresh schemas, a small pipeline
-with every core type, and a test double for the DataCite record."""
+with every core type, and a DataCite record."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 import os
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -48,33 +47,26 @@ def new_schema():
         schema.drop()
 
 
-@dataclass(frozen=True)
-class FixedRecord:
-    """Test double of `djspecs.publish.datacite.Record`: returns a fixed REST record and a fixed XML text."""
+DOI = "10.80507/djspecs-test-1"
 
-    doi: str = "10.80507/djspecs-test-1"
 
-    def to_json(self) -> dict:
-        return {
-            "doi": self.doi,
-            "titles": [{"title": "Mice & sessions"}],
-            "creators": [{"name": "Doe, Ann", "givenName": "Ann", "familyName": "Doe",
-                          "nameIdentifiers": [{"nameIdentifier": "https://orcid.org/0000-0002-1825-0097",
-                                               "nameIdentifierScheme": "ORCID"}]}],
-            "publisher": {"name": "djspecs lab"},
+def datacite_record():
+    """A DataCite record with a DOI, a creator with an ORCID, a licence, a version and an abstract."""
+    from djspecs.publish.datacite import Record
+
+    return Record.from_dict(
+        {
+            "doi": DOI,
+            "title": "Mice & sessions",
+            "creators": [{"name": "Doe, Ann", "givenName": "Ann", "familyName": "Doe", "orcid": "0000-0002-1825-0097"}],
+            "publisher": "djspecs lab",
             "publicationYear": 2026,
-            "types": {"resourceTypeGeneral": "Dataset"},
+            "resourceTypeGeneral": "Dataset",
             "version": "1.0.0",
-            "rightsList": [{"rights": "CC BY 4.0", "rightsIdentifier": "CC-BY-4.0", "rightsIdentifierScheme": "SPDX",
-                            "rightsUri": "https://creativecommons.org/licenses/by/4.0/"}],
-            "descriptions": [{"description": "A test pipeline.", "descriptionType": "Abstract"}],
-        }  # fmt: skip
-
-    def to_xml(self) -> str:
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n<resource xmlns="http://datacite.org/schema/kernel-4">'
-            f'<identifier identifierType="DOI">{self.doi}</identifier></resource>\n'
-        )
+            "rights": ["CC-BY-4.0"],
+            "description": "A test pipeline.",
+        }
+    )
 
 
 SUBJECT = """

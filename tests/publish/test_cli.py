@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -18,12 +19,17 @@ def test_export_validate_import_from_the_command_line(tmp_path):
     schema.connection.close()
     runner = CliRunner()
     bundle = tmp_path / "bundle.zip"
-    exported = runner.invoke(main, ["export", str(bundle), "--database", str(source), "--schema", "lab",
+    record = tmp_path / "datacite.json"
+    record.write_text(json.dumps({"doi": "10.80507/cli-1", "title": "Mice", "creators": ["Doe, Ann"], "publisher": "lab",
+                                  "publicationYear": 2026, "resourceTypeGeneral": "Dataset"}))  # fmt: skip
+    exported = runner.invoke(main, ["export", str(bundle), "--database", str(source), "--schema", "lab", "--datacite", str(record),
                                     "--where", "Session", '{"subject_id": 1}', "--where", "Session", "session = 6"])  # fmt: skip
     assert exported.exit_code == 0, exported.output
-    assert "5 rows in 2 tables" in exported.output and "no DOI" in exported.output
+    assert "5 rows in 2 tables" in exported.output and "DOI 10.80507/cli-1" in " ".join(exported.output.split())
     checked = runner.invoke(main, ["validate", str(bundle)])
-    assert checked.exit_code == 0 and "valid" in checked.output, checked.output
+    assert checked.exit_code == 0 and "valid" in checked.output and "DOI 10.80507/cli-1" in checked.output, (
+        checked.output
+    )
     imported = runner.invoke(main, ["import", str(bundle), "--database", str(tmp_path / "copy.db"), "--schema", "copy"])
     assert imported.exit_code == 0 and "1 foreign keys checked, all satisfied" in imported.output, imported.output
 

@@ -9,13 +9,13 @@ import pytest
 import yaml
 
 from djspecs.publish import export
-from tests.publish.conftest import FixedRecord, declare_pipeline
+from tests.publish.conftest import datacite_record, declare_pipeline
 
 
 @pytest.fixture
 def bundle(new_schema, tmp_path):
     tables = declare_pipeline(new_schema("sqlite"))
-    export(tables["Analysis"] & {"subject_id": 1}, tmp_path / "b", metadata=FixedRecord(), croissant=True)
+    export(tables["Analysis"] & {"subject_id": 1}, tmp_path / "b", metadata=datacite_record(), croissant=True)
     return tmp_path / "b" / "data"
 
 

@@ -17,7 +17,7 @@ from djspecs.publish import export, transfer
 from djspecs.publish.importer import BundleError, import_bundle
 from djspecs.publish.validate import validate
 from djspecs.reference.errors import DataJointError
-from tests.publish.conftest import FixedRecord, declare_pipeline
+from tests.publish.conftest import datacite_record, declare_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def good_bundle(tmp_path_factory):
     try:
         declare_pipeline(schema)
         path = tmp_path_factory.mktemp("good") / "bundle"
-        export(schema, path, metadata=FixedRecord(), croissant=True)
+        export(schema, path, metadata=datacite_record(), croissant=True)
     finally:
         schema.drop()
     return path
@@ -179,3 +179,16 @@ def test_enum_value_outside_declaration_is_refused():
     assert column.dictionary.to_pylist() == ["happy", "sad"] and column.indices.to_pylist() == [1, None, 0]
     with pytest.raises(ValueError, match="outside the declared enum"):
         to_arrow(pa.array(["angry"]), classify("enum('happy','sad')"))
+
+
+def test_datacite_record_problems_and_disagreement(bundle):
+    """PUB-10: an edited title in the XML, and a JSON record without its mandatory titles, are both named."""
+    xml = Path(f"{bundle}/data/datacite.xml")
+    xml.write_text(xml.read_text().replace("Mice &amp; sessions", "Rats"))
+    found = problems(bundle)
+    assert "data/datacite.xml: describes another record than datacite.json" in found
+    record = Path(f"{bundle}/data/datacite.json")
+    attributes = json.loads(record.read_text())
+    del attributes["titles"]
+    record.write_text(json.dumps(attributes))
+    assert any(p.startswith("data/datacite.json: titles: ") for p in problems(bundle))

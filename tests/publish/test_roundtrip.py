@@ -12,7 +12,7 @@ import pytest
 from djspecs.publish import export
 from djspecs.publish.importer import import_bundle
 from djspecs.publish.validate import validate
-from tests.publish.conftest import BACKENDS, FixedRecord, declare_pipeline
+from tests.publish.conftest import BACKENDS, datacite_record, declare_pipeline
 
 
 def tables_of(bundle: str) -> dict[str, pa.Table]:
@@ -33,12 +33,24 @@ def assert_same_content(left: str, right: str) -> None:
         assert a[name].equals(b[name]), f"{name} differs:\n{a[name].to_pylist()}\n{b[name].to_pylist()}"
 
 
+@pytest.fixture
+def official_xsd(monkeypatch):
+    """Validation checks the DataCite XML against the official 4.7 XSD from ../shared."""
+    from tests.publish.datacite_support import shared_datacite
+    from tests.support import require
+
+    folder = shared_datacite()
+    require(folder is not None, "the official DataCite 4.7 XSD is missing: set DJSPECS_DATACITE_XSD")
+    monkeypatch.setenv("DJSPECS_DATACITE_XSD", str(folder / "metadata.xsd"))
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_every_core_type_round_trips(backend, new_schema, tmp_path):
-    """PUB-4, PUB-11: export, validate, import into an empty schema on the same backend, export again: equal."""
+def test_every_core_type_round_trips(backend, new_schema, tmp_path, official_xsd):
+    """PUB-4, PUB-6, PUB-11: export with a DataCite record, validate (its XML against the XSD), import into an
+    empty schema on the same backend, export again: equal."""
     source = new_schema(backend)
     declare_pipeline(source)
-    first = export(source, tmp_path / "first", metadata=FixedRecord(), croissant=True)
+    first = export(source, tmp_path / "first", metadata=datacite_record(), croissant=True)
     assert first.rows == 4 + 8 + 8 and first.doi == "10.80507/djspecs-test-1"
     report = validate(tmp_path / "first")
     assert report.ok, [str(p) for p in report.problems]
