@@ -190,6 +190,8 @@ def certify(impl, backend, profile, out_dir) -> None:
 
 
 main.add_command(importlib.import_module("djspecs.cli_worker").worker)
+for command in importlib.import_module("djspecs.cli_publish").COMMANDS:
+    main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -223,6 +223,7 @@ AREA_ORDER = (
     "backends",
     "config",
     "api",
+    "publish",
 )
 
 

@@ -27,6 +27,7 @@ AREAS = {
     "backends": {"BE"},
     "config": {"CFG"},
     "api": {"API"},
+    "publish": {"PUB"},
 }
 
 

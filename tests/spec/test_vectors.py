@@ -35,7 +35,7 @@ def test_every_vector_names_existing_rules(vectors):
 
 
 def test_each_vector_does_one_thing(vectors):
-    operations = {"table_name", "declare", "type", "query", "insert"}
+    operations = {"table_name", "declare", "type", "query", "insert", "export"}
     assert {vector.operation for vector in vectors} <= operations
 
 
