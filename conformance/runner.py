@@ -85,10 +85,13 @@ def normal_default(text):
     """A default as a comparable value: quotes, casts and case removed."""
     if text is None:
         return None
-    text = re.sub(r"::[\w\s\"().]+$", "", str(text).strip())
+    text, previous = str(text).strip(), None
+    while text != previous:  # quotes around casts around quotes, as catalogs report them
+        previous = text
+        text = re.sub(r"::[\w\s\"().]+$", "", text)
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+            text = text[1:-1]
     text = re.sub(r"^current_timestamp(\(\d*\))?$", "current_timestamp", text, flags=re.I)
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
     return text.lower()
 
 

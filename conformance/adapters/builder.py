@@ -34,7 +34,7 @@ class Builder:
         if "proj" in node:
             positional = [
                 *node.get("attributes", []),
-                *(["..."] if node.get("all") else []),
+                *([...] if node.get("all") else []),
                 *(f"-{a}" for a in node.get("exclude", [])),
             ]
             return self.expression(node["proj"]).proj(*positional, **node.get("rename", {}), **node.get("compute", {}))
@@ -48,7 +48,7 @@ class Builder:
             return left.extend(right)
         if "aggr" in node:
             group, source = self.expression(node["aggr"]), self.expression(node["source"])
-            attributes = [*node.get("attributes", []), *(["..."] if node.get("all") else [])]
+            attributes = [*node.get("attributes", []), *([...] if node.get("all") else [])]
             options = {"exclude_nonmatching": node["exclude_nonmatching"]} if "exclude_nonmatching" in node else {}
             return group.aggr(source, *attributes, **options, **node.get("compute", {}))
         if "union" in node:
