@@ -23,7 +23,7 @@ import pytest
 from .adapter import BACKENDS, AdapterError, load_adapter
 from .guard import Guarded
 from .outcomes import Outcomes
-from .profiles import PROFILES, load_profile, register_profiles
+from .profiles import PROFILES, register_profiles
 
 NOT_APPLICABLE = "not_applicable: "
 SUITE = pytest.StashKey["Suite"]()
@@ -89,10 +89,13 @@ class Suite:
                 f"cannot reach the {self.backend} backend ({url or 'default address'}): {error}"
             ) from None
         self._names = itertools.count()
-        load_profile(self.profile)
 
     def schema_name(self) -> str:
         return f"djspecs_conf_{os.getpid()}_{next(self._names)}"
+
+    def guarded(self, *rules: str) -> Guarded:
+        """The adapter naming `rules` in its faults (for hypothesis tests, which take no function fixtures)."""
+        return self.adapter.with_rules(rules)
 
     def missing(self, requires) -> list[str]:
         return sorted(set(requires) - self.capabilities)
