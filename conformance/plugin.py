@@ -73,6 +73,7 @@ class Suite:
         seed = config.getoption("hypothesis_seed", None)
         self.seed = int(seed) if seed is not None else None  # None: derandomized (ci) or hypothesis's own
         url = {"postgresql": option(config, "postgres_url"), "mysql": option(config, "mysql_url")}.get(self.backend)
+        self.url = url
         adapter = load_adapter(self.impl)
         self.adapter = Guarded(adapter)
         declared = set(self.adapter.capabilities or ())
