@@ -45,6 +45,7 @@ class DataJointAdapter(Adapter):
         self.dj = _datajoint()
         self.version = self.dj.__version__
         self.declared: dict[type, dict[str, type]] = {}  # table class -> the classes declared with it
+        self.schemas: dict[int, dict[str, type]] = {}  # classes declared so far, by schema handle
 
     def connect(self, backend, url):
         if backend not in ("postgresql", "mysql"):
@@ -78,9 +79,11 @@ class DataJointAdapter(Adapter):
             schema.drop(prompt=False)
 
     def declare(self, schema, tables):
+        known = self.schemas.setdefault(id(schema), {})
         with self.reporting():
-            classes = declare_classes(schema, tables, api=self.dj)
-        self.declared.update({cls: classes for cls in classes.values()})
+            classes = declare_classes(schema, tables, api=self.dj, known=known)
+        known.update(classes)
+        self.declared.update({cls: known for cls in classes.values()})
         return classes
 
     def describe(self, table):

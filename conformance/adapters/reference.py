@@ -18,14 +18,15 @@ from .builder import Builder
 TIERS = {"manual": dj.Manual, "lookup": dj.Lookup, "imported": dj.Imported, "computed": dj.Computed, "part": dj.Part}
 
 
-def declare_classes(schema, tables, api=dj, makes=None) -> dict[str, type]:
+def declare_classes(schema, tables, api=dj, known: dict | None = None) -> dict[str, type]:
     """Declare vector-format tables in order; parts attach to their masters before decoration.
 
-    `api` is a module with DataJoint's Python API (the reference's, or DataJoint's own); auto-populated
-    tables get a `make` that inserts what `makes[name](key)` returns, when given.
+    `api` is a module with DataJoint's Python API (the reference's, or DataJoint's own); `known` holds the
+    classes declared earlier in the same schema, which foreign keys may name. Auto-populated tables get a
+    `make` that inserts what the suite's make returns (see `populate`).
     """
     tiers = {"manual": api.Manual, "lookup": api.Lookup, "imported": api.Imported, "computed": api.Computed}
-    classes: dict[str, type] = {}
+    classes: dict[str, type] = dict(known or {})
     for spec in tables:
         if spec["tier"] == "part":
             continue
@@ -53,6 +54,9 @@ class ReferenceAdapter(Adapter):
     capabilities = dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator"}
     knobs = dict(dj.KNOBS)
 
+    def __init__(self):
+        self.declared: dict[int, dict[str, type]] = {}  # classes declared so far, by schema handle
+
     def connect(self, backend, url):
         dj.config["safemode"] = False
         self.backend = backend
@@ -75,8 +79,11 @@ class ReferenceAdapter(Adapter):
             schema.drop()
 
     def declare(self, schema, tables):
+        known = self.declared.setdefault(id(schema), {})
         with self.reporting():
-            return declare_classes(schema, tables)
+            classes = declare_classes(schema, tables, known=known)
+        known.update(classes)
+        return classes
 
     def describe(self, table):
         instance = table()
