@@ -25,6 +25,7 @@ def pytest_arguments(
     seed: int | None = None,
     postgres_url: str | None = None,
     mysql_url: str | None = None,
+    max_examples: int | None = None,
     extra: Sequence[str] = (),
 ) -> list[str]:
     arguments = [
@@ -36,6 +37,8 @@ def pytest_arguments(
         seed = DEEP_SEED
     if seed is not None:
         arguments += ["--hypothesis-seed", str(seed)]
+    if max_examples:
+        arguments += ["--max-examples", str(max_examples)]
     if postgres_url:
         arguments += ["--postgres-url", postgres_url]
     if mysql_url:

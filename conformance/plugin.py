@@ -35,6 +35,7 @@ OPTIONS = {  # option: (environment variable, default, help)
     "postgres_url": ("DJSPECS_POSTGRES_URL", None, "PostgreSQL server, postgresql://user:password@host:port/db"),
     "mysql_url": ("DJSPECS_MYSQL_URL", None, "MySQL or MariaDB server, mysql://user:password@host:port"),
     "djspecs_profile": ("DJSPECS_PROFILE", "ci", "hypothesis profile of the suite: ci (bounded) or deep"),
+    "max_examples": ("DJSPECS_MAX_EXAMPLES", None, "bound the examples per property test (time-boxed runs)"),
     "certificate": ("DJSPECS_CERTIFICATE", None, "write certificate.json and certificate.html into this folder"),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 
 PROFILES = {"ci": "djspecs-ci", "deep": "djspecs-deep"}
-EXAMPLES = {"ci": 15, "deep": 400}  # per property; the state machine runs a tenth as many sequences
+EXAMPLES = {"ci": 15, "deep": 2000}  # per property; the state machine runs a fifth as many sequences
 _SHARED = dict(
     deadline=None,
     database=None,
@@ -23,5 +23,11 @@ def register_profiles() -> None:
     settings.register_profile(PROFILES["deep"], max_examples=EXAMPLES["deep"], derandomize=False, **_SHARED)
 
 
-def load_profile(name: str) -> None:
-    settings.load_profile(PROFILES[name])
+def load_profile(name: str, max_examples: int | None = None) -> None:
+    """Load a suite profile; `max_examples` bounds it (recorded in the certificate) for time-boxed runs."""
+    if max_examples is None:
+        settings.load_profile(PROFILES[name])
+        return
+    bounded = f"{PROFILES[name]}-{max_examples}"
+    settings.register_profile(bounded, parent=settings.get_profile(PROFILES[name]), max_examples=max_examples)
+    settings.load_profile(bounded)

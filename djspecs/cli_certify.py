@@ -18,10 +18,11 @@ console = Console()
 @click.option("--profile", default="ci", show_default=True, type=click.Choice(["ci", "deep"]))
 @click.option("--out", "out_dir", default="certificate", show_default=True, type=click.Path(file_okay=False))
 @click.option("--seed", type=int, default=None, help="Hypothesis seed (deep runs default to a fixed one).")
+@click.option("--max-examples", type=int, default=None, help="Bound the examples per property (time-boxed runs).")
 @click.option("--postgres-url", envvar="DJSPECS_POSTGRES_URL", default=None, help="postgresql://user:pw@host:port/db")
 @click.option("--mysql-url", envvar="DJSPECS_MYSQL_URL", default=None, help="mysql://user:pw@host:port")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def certify(impl, backend, profile, out_dir, seed, postgres_url, mysql_url, pytest_args) -> None:
+def certify(impl, backend, profile, out_dir, seed, max_examples, postgres_url, mysql_url, pytest_args) -> None:
     """Certify an implementation on a backend: certificate.json, certificate.html and junit.xml in --out.
 
     The suite runs with pytest (extra arguments after `--` go to pytest, e.g. `-- -k vector`). Exit code 0
@@ -32,7 +33,15 @@ def certify(impl, backend, profile, out_dir, seed, postgres_url, mysql_url, pyte
 
     out = Path(out_dir)
     code, certificate = run(
-        impl, backend, profile, out, seed=seed, postgres_url=postgres_url, mysql_url=mysql_url, extra=pytest_args
+        impl,
+        backend,
+        profile,
+        out,
+        seed=seed,
+        max_examples=max_examples,
+        postgres_url=postgres_url,
+        mysql_url=mysql_url,
+        extra=pytest_args,
     )
     if certificate is None:
         click.echo(f"Error: no certificate was written (pytest exit code {code})", err=True)

@@ -8,4 +8,5 @@ from djspecs.conformance.profiles import load_profile
 
 
 def pytest_configure(config):
-    load_profile(option(config, "djspecs_profile"))
+    examples = option(config, "max_examples")
+    load_profile(option(config, "djspecs_profile"), int(examples) if examples else None)

@@ -155,3 +155,14 @@ def test_alter_changes_secondary_attributes_only(adapter, schema):
 def api_connection(adapter, schema):
     """The connection object of a schema of the Python API."""
     return schema.connection
+
+
+@pytest.mark.rules("PIPE-2")
+def test_a_foreign_key_to_an_undeclared_table_is_refused(adapter, schema):
+    from djspecs.conformance.errors import SpecError
+
+    later = [{"name": "Scan", "tier": "manual", "definition": "scan_id : int32\n---\n-> Calibration"},
+             {"name": "Calibration", "tier": "manual", "definition": "calibration_id : int32\n---\n-> Scan"}]  # fmt: skip
+    with pytest.raises(SpecError) as raised:
+        adapter.declare(schema, later)
+    assert raised.value.is_a("DataJointError")

@@ -105,7 +105,5 @@ class Pipeline(RuleBasedStateMachine):
 @pytest.mark.rules(*RULES, requires=["populate"])
 def test_insert_delete_populate_sequences(conformance):
     Pipeline.conformance = conformance
-    from djspecs.conformance.profiles import EXAMPLES
-
-    steps = settings(max_examples=max(3, EXAMPLES[conformance.profile] // 5), stateful_step_count=12)
+    steps = settings(max_examples=max(3, settings().max_examples // 5), stateful_step_count=12)
     run_state_machine_as_test(Pipeline, settings=steps)
