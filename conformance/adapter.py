@@ -146,6 +146,15 @@ class Adapter:
         """The API's schema object (the class decorator) for a schema handle."""
         raise NotImplementedError
 
+    # ---- hooks for tests that set up what the API cannot (optional) -------------------------------------
+    def drop_lineage_table(self, schema: Any) -> None:
+        """Drop the schema's `~lineage` table, as a schema made by an older version lacks it (LIN-4)."""
+        raise NotImplementedError
+
+    def configure_stores(self, stores: Mapping[str, Any]) -> None:
+        """Set the `stores` configuration (STORE rules; capability `store`)."""
+        raise NotImplementedError
+
     # ---- errors ---------------------------------------------------------------------------------------
     def error_class(self, error: BaseException) -> str:
         """The spec error class an implementation's exception stands for (default: by class names in its MRO)."""
@@ -195,6 +204,8 @@ METHODS = (
     "populate",
     "api",
     "api_schema",
+    "drop_lineage_table",
+    "configure_stores",
     "error_class",
 )
 

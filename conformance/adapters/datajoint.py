@@ -172,6 +172,16 @@ class DataJointAdapter(Adapter):
             table.suite_make = staticmethod(make)
             return table.populate()["success_count"]
 
+    def drop_lineage_table(self, schema):
+        with self.reporting():
+            name = self.instance.connection.adapter.make_full_table_name(schema.database, "~lineage")
+            self.instance.connection.query(f"DROP TABLE {name}")
+
+    def configure_stores(self, stores):
+        with self.reporting():
+            self.instance.config.stores = dict(stores)
+            self.dj.config.stores = dict(stores)  # codecs read the global configuration too
+
     def api(self):
         return self.dj
 

@@ -146,6 +146,13 @@ class ReferenceAdapter(Adapter):
             table.suite_make = staticmethod(make)
             return table.populate()["success_count"]
 
+    def drop_lineage_table(self, schema):
+        from sqlglot import exp
+
+        with self.reporting():
+            table = self.connection.backend.table(schema.database, "~lineage")
+            self.connection.execute(exp.Drop(kind="TABLE", tables=[table]))
+
     def api(self):
         return dj
 

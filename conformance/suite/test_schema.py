@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 
@@ -166,3 +167,34 @@ def test_a_foreign_key_to_an_undeclared_table_is_refused(adapter, schema):
     with pytest.raises(SpecError) as raised:
         adapter.declare(schema, later)
     assert raised.value.is_a("DataJointError")
+
+
+@pytest.mark.rules("LIN-4", requires=["lineage"])
+def test_without_a_lineage_table_matching_is_unchecked_with_a_warning(adapter, schema, conformance):
+    if conformance.backend == "sqlite" and not conformance.url:
+        pytest.skip("a second connection to an in-memory SQLite database sees another database; give a file URL")
+    definitions = [{"name": "A", "tier": "manual", "definition": "a_id : int32\n---\nlabel : varchar(8)"},
+                   {"name": "B", "tier": "manual", "definition": "b_id : int32\n---\nlabel : varchar(8)"}]  # fmt: skip
+    tables = adapter.declare(schema, definitions)
+    adapter.insert(tables["A"], [{"a_id": 1, "label": "x"}])
+    adapter.insert(tables["B"], [{"b_id": 1, "label": "x"}])
+    adapter.drop_lineage_table(schema)  # as in a schema made before ~lineage existed
+    fresh = type(conformance.adapter.adapter)()  # a connection that reads the headings anew
+    fresh.connect(conformance.backend, conformance.url)
+    try:
+        again = fresh.declare(fresh.create_schema(schema.database), definitions)
+        tree = {"join": [{"table": "A"}, {"table": "B"}]}  # `label` has no lineage: refused were ~lineage there
+        records = []
+        handler = logging.Handler()
+        handler.emit = records.append
+        logging.getLogger().addHandler(handler)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = fresh.fetch(fresh.expression(again, tree))
+        finally:
+            logging.getLogger().removeHandler(handler)
+    finally:
+        fresh.close()
+    assert [dict(r) for r in result.rows] == [{"a_id": 1, "b_id": 1, "label": "x"}]
+    assert caught or [r for r in records if r.levelno >= logging.WARNING], "no warning was given"
