@@ -24,7 +24,7 @@ CAPABILITIES = frozenset(
     {"backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection", "query.top",
      "query.universal", "query.json", "definition.alter", "definition.describe", "fetch.pandas", "transactions",
      "populate", "populate.three_part", "populate.generator", "populate.upstream", "jobs", "codec.blob",
-     "codec.attach", "codec.custom", "config", "config.thread_safe", "diagram", "interop.datajoint"}
+     "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint"}
 )  # fmt: skip
 
 
