@@ -35,6 +35,7 @@ OPTIONS = {  # option: (environment variable, default, help)
     "postgres_url": ("DJSPECS_POSTGRES_URL", None, "PostgreSQL server, postgresql://user:password@host:port/db"),
     "mysql_url": ("DJSPECS_MYSQL_URL", None, "MySQL or MariaDB server, mysql://user:password@host:port"),
     "djspecs_profile": ("DJSPECS_PROFILE", "ci", "hypothesis profile of the suite: ci (bounded) or deep"),
+    "differential": ("DJSPECS_DIFFERENTIAL", None, "also run drawn cases on IMPL@BACKEND and report every difference"),
     "max_examples": ("DJSPECS_MAX_EXAMPLES", None, "bound the examples per property test (time-boxed runs)"),
     "certificate": ("DJSPECS_CERTIFICATE", None, "write certificate.json and certificate.html into this folder"),
 }
@@ -187,6 +188,26 @@ def schema(conformance, adapter):
 def api(conformance, adapter):
     """The implementation's Python API module (tests of rules that require python.api)."""
     return adapter.api()
+
+
+@pytest.fixture(scope="session")
+def other(request, conformance):
+    """The second implementation of a differential run (`--differential IMPL@BACKEND`), connected."""
+    spec = option(request.config, "differential")
+    if not spec:
+        pytest.skip("no --differential IMPL@BACKEND given")
+    impl, _, backend = spec.partition("@")
+    backend = backend or conformance.backend
+    url = {"postgresql": option(request.config, "postgres_url"), "mysql": option(request.config, "mysql_url")}.get(
+        backend
+    )
+    second = load_adapter(impl)
+    try:
+        second.connect(backend, url)
+    except Exception as error:
+        pytest.exit(f"djspecs conformance: cannot reach {impl} on {backend}: {error}", returncode=3)
+    yield Guarded(second)
+    second.close()
 
 
 @pytest.fixture

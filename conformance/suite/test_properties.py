@@ -124,3 +124,20 @@ def test_aggregation_counts_match_group_sizes(conformance, world):
         wanted[session["subject_id"]] += 1
     found = {row["subject_id"]: row["n"] for row in result.rows}
     assert found == wanted, world.reproduction(tree, f"counts {found}, expected {wanted}")
+
+
+@given(case=world_and(trees))
+def test_differential(conformance, other, case):
+    """With --differential IMPL@BACKEND: the same world and tree on both sides; every difference is reported."""
+    world, tree = case
+    first = conformance.guarded("BE-3")
+    with loaded(first, conformance, world) as tables, loaded(other, conformance, world) as theirs:
+        mine, their = run_tree(first, tables, tree), run_tree(other, theirs, tree)
+    if isinstance(mine, SpecError) or isinstance(their, SpecError):
+        same = isinstance(mine, SpecError) and isinstance(their, SpecError) and mine.error_class == their.error_class
+        assert same, world.reproduction(tree, f"{conformance.impl}: {mine!r}\nother: {their!r}")
+        return
+    differences = same_rows(mine, their)
+    if list(mine.primary_key) != list(their.primary_key):
+        differences.append(f"primary key {list(mine.primary_key)} vs {list(their.primary_key)}")
+    assert differences == [], world.reproduction(tree, "\n".join(differences))
