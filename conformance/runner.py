@@ -88,7 +88,7 @@ def normal_default(text):
     text, previous = str(text).strip(), None
     while text != previous:  # quotes around casts around quotes, as catalogs report them
         previous = text
-        text = re.sub(r"::[\w\s\"().]+$", "", text)
+        text = re.sub(r"::[\w\s().]+$", "", text)
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
             text = text[1:-1]
     text = re.sub(r"^current_timestamp(\(\d*\))?$", "current_timestamp", text, flags=re.I)

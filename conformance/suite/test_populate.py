@@ -25,11 +25,11 @@ def count_sessions(self, key):
     self.insert1({**key, "sessions": sessions})
 
 
-@pytest.mark.rules("POP-1", "POP-2", "POP-21", "POP-26", requires=POPULATE)
+@pytest.mark.rules("POP-1", "POP-2", "POP-21", "POP-26", "API-2", requires=POPULATE)
 def test_populate_computes_the_pending_keys_of_the_key_source(adapter, schema, api):
     tables, summary = declare_summary(adapter, schema, api, count_sessions)
     summary._tables = tables
-    assert len(summary.key_source) == 3 and summary.progress() == (3, 3)
+    assert len(summary.key_source) == 3 and summary.progress() == (3, 3)  # API-2: members of the class itself
     result = summary.populate({"subject_id": 1})
     assert set(result) == {"success_count", "error_list"} and result["success_count"] == 1
     assert summary.progress() == (2, 3)
