@@ -151,4 +151,21 @@ def matrix_page(ruleset: RuleSet, certificates: dict[str, dict]) -> str:
         + f"; sha256 `{certificates[name]['sha256'][:16]}…`"
         for name in columns
     ]
-    return "\n".join(["## The matrix", "", *notes, "", *lines]) + "\n"
+    findings = [
+        f"- [{rule.id}](rules/{rule.area}.md#{rule.id}) ({finding.implementation}"
+        + (f", {', '.join(finding.backends)}" if finding.backends else "")
+        + f"; {finding.kind}): {finding.note}"
+        for rule in ruleset
+        for finding in rule.conformance.findings
+    ]
+    sections = ["## The matrix", "", *notes, "", *lines]
+    if findings:
+        sections += [
+            "",
+            "## Findings",
+            "",
+            "What certification found, rule by rule, and whose fault it is.",
+            "",
+            *findings,
+        ]
+    return "\n".join(sections) + "\n"
