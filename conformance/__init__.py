@@ -1,7 +1,8 @@
-"""djspecs.conformance: the conformance suite and its certificates.
+"""djspecs.conformance: the conformance suite, its adapters and its certificates.
 
-The suite's tests, adapters and pytest plugin arrive with the conformance issue; today this package
-writes the certificate format, with every rule `untested`, and holds the oracle (`oracle/`, an evaluator
-of the query algebra written from the rules) with the runner that checks query vectors against it
-(`vectors.py`).
+- `adapter`: the protocol an implementation provides (`Adapter`), and `load_adapter(name or path)`;
+- `adapters/`: the reference implementation and DataJoint 2.x behind that protocol;
+- `plugin`: the pytest plugin (`pytest --pyargs djspecs.conformance --impl NAME --backend NAME`);
+- `suite/`: the tests, each naming the rules it checks; `oracle/` and `strategies` serve the property tests;
+- `certify`, `report`, `certificate`: `djspecs certify` and the files it writes.
 """

@@ -39,6 +39,7 @@ def build_certificate(
     backend: Mapping[str, str],
     profile: str,
     seed: int | None,
+    extra: Mapping | None = None,
 ) -> dict:
     """A certificate for one implementation on one backend; rules without a verdict are `untested`."""
     rules = []
@@ -60,6 +61,7 @@ def build_certificate(
         "seed": seed,
         "issued": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
+        **dict(extra or {}),
         "rules": rules,
         "totals": totals,
     }

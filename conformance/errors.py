@@ -18,3 +18,9 @@ class SpecError(Exception):
             raise ValueError(f"'{error_class}' is not an error class of spec/capabilities.yaml")
         super().__init__(message)
         self.error_class = error_class
+        self.classes: tuple[str, ...] = (error_class,)  # every class of the vocabulary the error is an instance of
+
+    def is_a(self, expected: str) -> bool:
+        """Whether the error is of class `expected` or of a class below it in the vocabulary's tree."""
+        vocabulary = load_vocabulary()
+        return any(expected in vocabulary.error_ancestors(name) for name in self.classes if name in vocabulary.errors)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from djspecs.spec import Vector, load_vocabulary
+from djspecs.spec import Vector
 
 from .errors import SpecError
 from .values import decode_row
@@ -69,7 +69,7 @@ def compare(expect: Mapping[str, Any], outcome: Result | SpecError) -> list[str]
 def _compare_error(expected: str, outcome: Result | SpecError) -> list[str]:
     if not isinstance(outcome, SpecError):
         return [f"returned {len(outcome.rows)} rows instead of raising {expected}"]
-    if expected not in load_vocabulary().error_ancestors(outcome.error_class):
+    if not outcome.is_a(expected):
         return [f"raised {outcome.error_class} ({outcome}) instead of {expected}"]
     return []
 

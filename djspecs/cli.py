@@ -141,52 +141,9 @@ def vectors(area, rule_id, count) -> None:
     console.print(table)
 
 
-@main.command()
-@click.option("--impl", default="reference", show_default=True, help="Implementation to certify.")
-@click.option("--backend", default="sqlite", show_default=True, type=click.Choice(["sqlite", "postgresql", "mysql"]))
-@click.option("--profile", default="ci", show_default=True, type=click.Choice(["ci", "deep"]))
-@click.option("--out", "out_dir", default="certificate", show_default=True, type=click.Path(file_okay=False))
-def certify(impl, backend, profile, out_dir) -> None:
-    """Certify an implementation on a backend and write certificate.json.
+from djspecs.cli_certify import certify  # noqa: E402
 
-    Every applicable vector of the spec runs; each rule gets a verdict from the vectors that name it.
-    Server settings for postgresql and mysql come from the DJ_* environment variables.
-    """
-    from pathlib import Path
-
-    from rich.progress import Progress
-
-    from djspecs.conformance.certificate import build_certificate, write_certificate
-    from djspecs.conformance.certify import certify_reference
-    from djspecs.reference import DataJointError
-    from djspecs.reference.settings import Config
-
-    if impl != "reference":
-        raise click.ClickException(f"only the reference implementation can be certified so far, not {impl}")
-    settings = Config({"database.backend": backend})
-    rules = _load_rules_or_exit()
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task(f"certifying {impl} on {backend}", total=None)
-        try:
-            verdicts, server_version, count = certify_reference(settings, progress=lambda vector: bar.advance(task))
-        except DataJointError as error:
-            raise click.ClickException(f"cannot reach the {backend} backend: {error}") from None
-    certificate = build_certificate(
-        rules,
-        verdicts,
-        implementation={"name": impl, "version": __version__},
-        backend={"name": backend, "server_version": server_version},
-        profile=profile,
-        seed=None,
-    )
-    path = write_certificate(certificate, Path(out_dir))
-    table = Table("Level", *(v.replace("_", " ") for v in ("pass", "fail", "error", "not_applicable", "untested")))
-    for level, counts in certificate["totals"].items():
-        table.add_row(level, *(str(n) for n in counts.values()))
-    console.print(table)
-    console.print(
-        f"{count} vectors run. Certificate written to [bold]{path}[/] (sha256 {certificate['sha256'][:16]}...)"
-    )
+main.add_command(certify)
 
 
 main.add_command(importlib.import_module("djspecs.cli_worker").worker)

@@ -21,7 +21,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from .model import Area, Decision, Example, Rule, Source, Vector, Vocabulary
+from .model import Area, Conformance, Decision, Example, Finding, Rule, Source, Vector, Vocabulary
 
 # RFC 2119 keywords count only in upper case (RFC 8174); a statement uses exactly its own level's keyword.
 _KEYWORDS = re.compile(
@@ -144,7 +144,13 @@ def _build_rule(raw: dict, area: str, path: Path, prefixes: list[str], vocabular
         else None,
         since=raw.get("since", "2.0"),
         withdrawn=raw.get("withdrawn"),
+        conformance=_conformance(raw.get("conformance", {})),
     )
+
+
+def _conformance(raw: dict) -> Conformance:
+    findings = tuple(Finding(**{**f, "backends": tuple(f.get("backends", ()))}) for f in raw.get("findings", ()))
+    return Conformance(raw.get("testable", True), raw.get("because", "").strip(), findings)
 
 
 def load_area(path: Path, directory: Path | None = None) -> Area:

@@ -146,7 +146,26 @@ def matrix_page(ruleset: RuleSet, certificates: dict[str, dict]) -> str:
     notes = [
         f"- **{name}**: {certificates[name]['implementation']['name']} {certificates[name]['implementation']['version']} on "
         f"{certificates[name]['backend']['name']} {certificates[name]['backend']['server_version']}, issued "
-        f"{certificates[name].get('issued', '?')}, sha256 `{certificates[name]['sha256'][:16]}…`"
+        f"{certificates[name].get('issued', '?')}, profile {certificates[name].get('profile', '?')}; MUST rules: "
+        + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in certificates[name]["totals"]["MUST"].items() if n)
+        + f"; sha256 `{certificates[name]['sha256'][:16]}…`"
         for name in columns
     ]
-    return "\n".join(["## The matrix", "", *notes, "", *lines]) + "\n"
+    findings = [
+        f"- [{rule.id}](rules/{rule.area}.md#{rule.id}) ({finding.implementation}"
+        + (f", {', '.join(finding.backends)}" if finding.backends else "")
+        + f"; {finding.kind}): {finding.note}"
+        for rule in ruleset
+        for finding in rule.conformance.findings
+    ]
+    sections = ["## The matrix", "", *notes, "", *lines]
+    if findings:
+        sections += [
+            "",
+            "## Findings",
+            "",
+            "What certification found, rule by rule, and whose fault it is.",
+            "",
+            *findings,
+        ]
+    return "\n".join(sections) + "\n"

@@ -40,6 +40,25 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What certifying an implementation found about a rule, and whose fault it is."""
+
+    implementation: str
+    kind: str  # implementation-defect | spec-ambiguity | adapter-limitation
+    note: str
+    backends: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """The suite's view of a rule: testable by running an implementation (or why not), and findings."""
+
+    testable: bool = True
+    because: str = ""
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     area: str
@@ -55,6 +74,7 @@ class Rule:
     decision: Decision | None = None
     since: str = "2.0"
     withdrawn: dict[str, str] | None = None
+    conformance: Conformance = Conformance()
 
     @property
     def prefix(self) -> str:

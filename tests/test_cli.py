@@ -1,13 +1,11 @@
 """The djspecs command line, through click's test runner."""
 
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
 from djspecs.cli import main
-from djspecs.conformance.certificate import content_digest
 from djspecs.spec import load_rules, load_vectors
 
 
@@ -78,24 +76,3 @@ def test_vectors_count_and_filter():
     assert int(run("vectors", "--count").output) == len(load_vectors())
     result = run("vectors", "--rule", "Q-32")
     assert result.exit_code == 0 and "vec/query/" in result.output
-
-
-def test_certify_runs_the_vectors_and_writes_verdicts(tmp_path):
-    result = run("certify", "--out", str(tmp_path))
-    assert result.exit_code == 0, result.output
-    certificate = json.loads((tmp_path / "certificate.json").read_text())
-    assert certificate["implementation"]["name"] == "reference"
-    assert certificate["backend"] == {"name": "sqlite", "server_version": sqlite3.sqlite_version}
-    assert len(certificate["rules"]) == len(load_rules())
-    verdicts = {rule["id"]: rule for rule in certificate["rules"]}
-    assert verdicts["Q-32"]["verdict"] == "pass" and verdicts["Q-32"]["tests"] > 0
-    assert verdicts["JOB-4"]["verdict"] == "untested"  # declared; no vector yet (tests/reference/test_jobs.py)
-    assert verdicts["POP-5"]["verdict"] == "not_applicable"  # populate.upstream is not declared
-    assert certificate["sha256"] == content_digest(certificate)
-    assert sum(certificate["totals"]["MUST"].values()) == len(load_rules().filter(level="MUST"))
-
-
-def test_certify_refuses_what_it_cannot_certify(tmp_path):
-    result = run("certify", "--impl", "datajoint", "--backend", "mysql", "--out", str(tmp_path))
-    assert result.exit_code == 1 and "not datajoint" in result.output
-    assert not (tmp_path / "certificate.json").exists()

@@ -1,0 +1,1 @@
+"""The conformance suite's tests: `pytest --pyargs djspecs.conformance --impl NAME --backend NAME`."""
