@@ -4,8 +4,10 @@ Backends: SQLite (the default, embedded), PostgreSQL and MySQL/MariaDB. Every SQ
 a sqlglot expression tree and rendered for the backend's dialect.
 """
 
+import logging
+
 from . import codecs, errors
-from .codecs import Codec, get_codec, list_codecs
+from .codecs import Codec, MatCell, MatStruct, NpyRef, ObjectRef, SchemaCodec, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
@@ -16,14 +18,19 @@ from .errors import (
     LostConnectionError,
     MissingTableError,
     QueryError,
+    ThreadSafetyError,
     UnknownAttributeError,
 )
 from .expression import QueryExpression, U
-from .schema import Schema
+from .jobs import JobTable as Job
+from .populate import AutoPopulate
+from .schema import Schema, list_schemas
 from .settings import Config, config
 from .stores import gc
-from .table import Computed, Imported, Lookup, Manual, Part, Table
-from .virtual import virtual_schema
+from .table import Computed, Imported, Lookup, Manual, Part, Table, ValidationResult
+from .virtual import VirtualModule, virtual_schema
+
+logger = logging.getLogger("djspecs.reference")  # API-1: the logger every module of the reference writes to
 
 # What this implementation offers, in the vocabulary of spec/capabilities.yaml; rules and vectors that
 # need anything else are not applicable to it.
@@ -43,6 +50,7 @@ __all__ = [
     "KNOBS",
     "AccessError",
     "AndList",
+    "AutoPopulate",
     "Codec",
     "Computed",
     "Config",
@@ -51,25 +59,36 @@ __all__ = [
     "DuplicateError",
     "Imported",
     "IntegrityError",
+    "Job",
     "Lookup",
     "LostConnectionError",
     "Manual",
+    "MatCell",
+    "MatStruct",
     "MissingTableError",
     "Not",
+    "NpyRef",
+    "ObjectRef",
     "Part",
     "QueryError",
     "QueryExpression",
     "Schema",
+    "SchemaCodec",
     "Table",
+    "ThreadSafetyError",
     "Top",
     "U",
     "UnknownAttributeError",
+    "ValidationResult",
+    "VirtualModule",
+    "codecs",
     "config",
     "conn",
-    "codecs",
     "errors",
     "gc",
     "get_codec",
     "list_codecs",
+    "list_schemas",
+    "logger",
     "virtual_schema",
 ]

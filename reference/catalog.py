@@ -32,6 +32,13 @@ def schema_exists(connection: Connection, schema: str) -> bool:
     return bool(connection.query(query, params))
 
 
+def schema_names(connection: Connection) -> list[str]:
+    """PIPE-3: the schemas on the server, without the server's own."""
+    query, params = connection.backend.schema_names()
+    names = sorted(row[0] for row in connection.query(query, params))
+    return [name for name in names if not connection.backend.is_system_schema(name)]
+
+
 def table_names(connection: Connection, schema: str, *, hidden: bool = False) -> list[str]:
     query, params = connection.backend.table_names(schema)
     names = sorted(row[0] for row in connection.query(query, params))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 
 from sqlglot import exp
@@ -127,30 +127,46 @@ class Connection:
     ) -> list[tuple]:
         return list(self.execute(statement, params, context=context).fetchall())
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """DML-40: commit on normal exit, roll back and re-raise on an exception; no nesting."""
-        if self.in_transaction:
-            raise DataJointError("Nested transactions are not supported", rule="DML-40")
-        self.execute(self.backend.begin())
-        self.in_transaction = True
-        try:
-            yield self
-        except BaseException:
-            self.in_transaction = False
-            if self._raw is not None:
-                self.execute(exp.Rollback())
-            raise
-        else:
-            try:
-                self.execute(exp.Commit())
-            finally:
-                self.in_transaction = False
+    @property
+    def transaction(self) -> Transaction:
+        """DML-40: `with connection.transaction:` (the spec's spelling); `with connection.transaction:` too."""
+        return Transaction(self)
 
     def close(self) -> None:
         if self._raw is not None:
             self._raw.close()
             self._raw = None
+
+
+class Transaction:
+    """DML-40: commit on normal exit, roll back and re-raise on an exception; no nesting."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def __call__(self) -> Transaction:
+        """The older spelling `connection.transaction` names the same block."""
+        return self
+
+    def __enter__(self) -> Connection:
+        connection = self.connection
+        if connection.in_transaction:
+            raise DataJointError("Nested transactions are not supported", rule="DML-40")
+        connection.execute(connection.backend.begin())
+        connection.in_transaction = True
+        return connection
+
+    def __exit__(self, kind, error, trace) -> None:
+        connection = self.connection
+        if kind is not None:
+            connection.in_transaction = False
+            if connection._raw is not None:
+                connection.execute(exp.Rollback())
+            return
+        try:
+            connection.execute(exp.Commit())
+        finally:
+            connection.in_transaction = False
 
 
 _default: Connection | None = None

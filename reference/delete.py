@@ -136,7 +136,7 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
         run()
         return counts[start]
     try:
-        with connection.transaction():
+        with connection.transaction:
             run()
             if prompt and not _confirm(counts):
                 raise _Declined
@@ -185,11 +185,22 @@ def drop(table: Table, *, prompt: bool | None, part_integrity: str) -> None:
     if prompt and not _confirm({n: 0 for n in nodes}):
         return
     for schema, name in reversed(nodes):
-        connection.execute(
-            exp.Drop(kind="TABLE", tables=[connection.backend.table(schema, name)]), context=f"drop `{schema}`.`{name}`"
-        )
-        lineage = connection.backend.table(schema, LINEAGE_TABLE)
-        connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(placeholder())), [name])
-        owner = connection.schemas[schema].tables.get(name)
-        if owner is not None:
-            owner._heading = None
+        _drop_one(connection, schema, name)
+
+
+def drop_quick(table: Table) -> None:
+    """DML-37: drop this table alone, without a prompt; the server refuses while other tables reference it."""
+    if table.restricted:
+        raise DataJointError(f"A restricted table cannot be dropped ({table.full_name})", rule="DML-37")
+    _drop_one(table.connection, table.schema_name, table.table_name)
+
+
+def _drop_one(connection: Connection, schema: str, name: str) -> None:
+    connection.execute(
+        exp.Drop(kind="TABLE", tables=[connection.backend.table(schema, name)]), context=f"drop `{schema}`.`{name}`"
+    )
+    lineage = connection.backend.table(schema, LINEAGE_TABLE)
+    connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(placeholder())), [name])
+    owner = connection.schemas[schema].tables.get(name)
+    if owner is not None:
+        owner._heading = None

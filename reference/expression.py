@@ -84,6 +84,7 @@ class QueryExpression:
 
     def proj(self, *attributes: str, **named: str) -> QueryExpression:
         heading = self.heading
+        attributes = _with_ellipsis(attributes)
         if not all(isinstance(a, str) for a in attributes):
             raise DataJointError("proj() takes attribute names as strings", rule="Q-21")
         keep_all = "..." in attributes
@@ -141,6 +142,7 @@ class QueryExpression:
     ) -> QueryExpression:
         source = _operand(source)
         _same_connection(self, source)
+        attributes = _with_ellipsis(attributes)
         shared = algebra.shared_names(self.heading, source.heading)
         algebra.check_homologous(self.heading, source.heading, shared, what="aggregate")
         kept = tuple(self.heading.secondary) if "..." in attributes else tuple(a for a in attributes if a != "...")
@@ -173,6 +175,9 @@ class QueryExpression:
 
     def to_arrow(self, order_by=None, limit=None, offset=0):
         return fetch.arrow(self, order_by=order_by, limit=limit, offset=offset)
+
+    def to_polars(self, order_by=None, limit=None, offset=0):
+        return fetch.polars(self, order_by=order_by, limit=limit, offset=offset)
 
     def to_arrays(self, *attributes: str, include_key=False, order_by=None, limit=None, offset=0):
         return fetch.arrays(self, attributes, include_key=include_key, order_by=order_by, limit=limit, offset=offset)
@@ -284,3 +289,8 @@ def _check_condition(heading: Heading, condition: Any) -> None:
     elif isinstance(condition, list | tuple | set | AndList):
         for member in condition:
             _check_condition(heading, _operand(member))
+
+
+def _with_ellipsis(attributes: tuple) -> tuple:
+    """Q-20, Q-40: the spec writes "all other attributes" as Python's `...`; the string "..." means the same."""
+    return tuple("..." if a is Ellipsis else a for a in attributes)

@@ -116,6 +116,17 @@ def arrow(expression: QueryExpression, **options):
     return pa.table({name: [row[i] for row in values] for i, name in enumerate(names)})
 
 
+def polars(expression: QueryExpression, **options):
+    """FETCH-1: a polars DataFrame, made from the Arrow table (polars is optional: the `dataframes` extra)."""
+    try:
+        import polars
+    except ImportError:
+        raise DataJointError(
+            "to_polars() needs polars: pip install 'djspecs[dataframes]' or pip install polars", rule="FETCH-1"
+        ) from None
+    return polars.from_arrow(arrow(expression, **options))
+
+
 def arrays(expression: QueryExpression, attributes: Sequence[str], *, include_key=False, **options):
     """FETCH-1: a structured array of all attributes, or one array per named attribute."""
     import numpy as np

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from . import catalog
 from .backends.base import placeholder
+from .codecs.blob_pack import pack
 from .compiler import Compiler, column
 from .conditions import Not
 from .declare import resolve
@@ -36,7 +37,7 @@ ERROR_MESSAGE_LENGTH = 2047
 TRUNCATED = "...truncated"
 JOBS_PREFIX = "~~"
 
-# JOB-1: the columns after the key. The stack is stored as bytes (UTF-8 text of the traceback).
+# JOB-1: the columns after the key. The stack is the traceback text in the `<blob>` format, as DataJoint stores it.
 SECONDARY = f"""---
 status          : enum('pending', 'reserved', 'success', 'error', 'ignore')
 priority        : int8
@@ -46,7 +47,7 @@ reserved_time=null  : datetime(3)
 completed_time=null : datetime(3)
 duration=null   : float64
 error_message="" : varchar({ERROR_MESSAGE_LENGTH})
-error_stack=null : bytes
+error_stack=null : <blob>
 user=""         : varchar(255)
 host=""         : varchar(255)
 pid=0           : int32
@@ -185,9 +186,8 @@ class JobTable(Table):
         """JOB-5: record a failure; a long message is cut to 2047 characters ending in `...truncated`."""
         if len(error_message) > ERROR_MESSAGE_LENGTH:
             error_message = error_message[: ERROR_MESSAGE_LENGTH - len(TRUNCATED)] + TRUNCATED
-        stack = None if error_stack is None else error_stack.encode()
-        if self.heading["error_stack"].type.kind == "codec":  # a queue DataJoint declared: `<blob>` bytes
-            stack = None  # left empty rather than written in a format DataJoint could not decode
+        # JOB-1: bound as a raw value, so packed here as the `<blob>` codec would (DataJoint reads it back).
+        stack = None if error_stack is None else pack(error_stack)
         changes = {"status": "error", "completed_time": self.connection.backend.now(),
                    "error_message": error_message, "error_stack": stack}  # fmt: skip
         self._set(key, changes)

@@ -188,7 +188,7 @@ class AutoPopulate:
         if generator or three_part:
             fetched = self._fetch(key, make_kwargs, generator)
             computed = self._compute(key, fetched, generator, make_kwargs)
-        with self.connection.transaction(), self._populating():
+        with self.connection.transaction, self._populating():
             if self & key:
                 return False  # POP-11: computed meanwhile
             if not (generator or three_part):

@@ -208,6 +208,11 @@ class Schema:
         self.connection.schemas.pop(self.database, None)
 
 
+def list_schemas(connection: Connection | None = None) -> list[str]:
+    """PIPE-3: the names of the schemas on the server (on SQLite, the schemas created in its file)."""
+    return catalog.schema_names(connection or conn())
+
+
 def _references_master(definition, context: dict[str, Any]) -> bool:
     """DEF-19 (DIS-20): a part references its master directly or through a sibling part."""
     master = context["master"]

@@ -26,6 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "safemode": True,
     "loglevel": "INFO",
     "download_path": ".",  # where fetched <attach> files are written (CODEC-9)
+    # CFG-1, CFG-2: how query previews are shown (rows, characters per column, the row count) and the
+    # direction in which diagrams are laid out (API-5).
+    "display.limit": 12,
+    "display.width": 14,
+    "display.show_tuple_count": True,
+    "display.diagram_direction": "LR",
     "stores": None,  # STORE-1: {"default": name, "filepath_default": name, name: {"protocol": ..., ...}, ...}
     "jobs.auto_refresh": True,
     "jobs.keep_completed": False,
@@ -47,6 +53,7 @@ ENVIRONMENT = {
     "database.use_tls": "DJ_USE_TLS",
     "database.create_tables": "DJ_CREATE_TABLES",
     "loglevel": "DJ_LOG_LEVEL",
+    "display.diagram_direction": "DJ_DIAGRAM_DIRECTION",
 }
 BACKENDS = ("sqlite", "postgresql", "mysql")
 SECRET_KEYS = frozenset({"database.password"})
@@ -88,6 +95,8 @@ class Config(MutableMapping[str, Any]):
         self._check(key)
         if key == "database.backend" and value not in BACKENDS:
             raise DataJointError(f"database.backend must be one of {', '.join(BACKENDS)}, not {value!r}", rule="BE-2")
+        if key == "display.diagram_direction" and value not in ("LR", "TB"):
+            raise DataJointError(f"display.diagram_direction must be LR or TB, not {value!r}", rule="API-5")
         self._values[key] = value
 
     def __delitem__(self, key: str) -> None:

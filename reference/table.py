@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import algebra, catalog, insert, update
+from . import algebra, catalog, graph, insert, update
 from .compiler import Compiler, delete_statement
 from .errors import DataJointError, UnknownAttributeError
 from .expression import QueryExpression
@@ -37,7 +37,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_arrays", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
+         "to_arrow", "to_polars", "to_arrays", "parents", "children", "ancestors", "descendants", "parts", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "full_table_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:
@@ -102,6 +102,12 @@ class Table(QueryExpression, metaclass=TableMeta):
         return type(self)._schema.database
 
     @property
+    def full_table_name(self) -> str:
+        """NAME-6: the table's name as the backend writes it, quoted; one identifier on SQLite (BE-4)."""
+        backend = self.connection.backend
+        return backend.render(backend.table(self.schema_name, self.table_name))
+
+    @property
     def full_name(self) -> str:
         return f"`{self.schema_name}`.`{self.table_name}`"
 
@@ -110,6 +116,21 @@ class Table(QueryExpression, metaclass=TableMeta):
         from .describe import describe
 
         return describe(self)
+
+    def parents(self) -> list[str]:
+        return graph.parents(self)
+
+    def children(self) -> list[str]:
+        return graph.children(self)
+
+    def ancestors(self) -> list[str]:
+        return graph.ancestors(self)
+
+    def descendants(self) -> list[str]:
+        return graph.descendants(self)
+
+    def parts(self) -> list[str]:
+        return graph.parts(self)
 
     @property
     def foreign_keys(self) -> list[catalog.ForeignKey]:
@@ -155,7 +176,7 @@ class Table(QueryExpression, metaclass=TableMeta):
             for statement, params in statements:
                 self.connection.execute(statement, params, context=f"insert into {self.full_name}")
         else:
-            with self.connection.transaction():
+            with self.connection.transaction:
                 for statement, params in statements:
                     self.connection.execute(statement, params, context=f"insert into {self.full_name}")
 
@@ -246,6 +267,11 @@ class Table(QueryExpression, metaclass=TableMeta):
         from .delete import drop
 
         drop(self, prompt=prompt, part_integrity=part_integrity)
+
+    def drop_quick(self) -> None:
+        from .delete import drop_quick
+
+        drop_quick(self)
 
 
 class Manual(Table):

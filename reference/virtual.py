@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 from .connection import Connection
 from .naming import class_name, tier_of
@@ -38,3 +38,11 @@ def virtual_schema(name: str, *, connection: Connection | None = None) -> Simple
             part.master = masters[master]
             setattr(masters[master], part.__name__, part)
     return namespace
+
+
+class VirtualModule(ModuleType):
+    """`dj.VirtualModule(module_name, schema_name)`: a module whose attributes are the classes of `virtual_schema`."""
+
+    def __init__(self, module_name: str, schema_name: str, *, connection: Connection | None = None):
+        super().__init__(module_name)
+        self.__dict__.update(vars(virtual_schema(schema_name, connection=connection)))

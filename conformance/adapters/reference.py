@@ -117,9 +117,7 @@ class ReferenceAdapter(Adapter):
     def native_type(self, declared, backend):
         with self.reporting():
             target = BACKENDS[backend](Config())
-            kind = classify(declared)
-            if kind.kind == "codec":
-                raise dj.DataJointError(f"codec {declared} is not a column type")
+            kind = dj.codecs.storage_type(classify(declared))  # a codec resolves to its storage type (CODEC-7)
             return target.column_type(kind).sql(dialect=target.check_dialect)
 
     def insert(self, table, rows, **options):

@@ -33,6 +33,7 @@ def identifier(name: str) -> exp.Identifier:
 class Backend:
     name: ClassVar[str]
     dialect: ClassVar[type[Dialect]]
+    SYSTEM_SCHEMAS: ClassVar[frozenset[str]] = frozenset({"information_schema"})
     check_dialect: ClassVar[str]
     """The sqlglot dialect that re-parses rendered statements in the SQL checks."""
     FORMAT_PARAMS: ClassVar[re.Pattern | None] = None
@@ -165,6 +166,14 @@ class Backend:
     # --- catalog: each query returns rows in the shapes documented here ----------------------------
 
     # The defaults below follow the SQL standard's information_schema; backends override what differs.
+
+    def schema_names(self) -> tuple[exp.Select, list]:
+        """Rows of (schema name,) for every schema on the server, the server's own included."""
+        return exp.select(exp.column("schema_name")).from_(_information_schema("schemata")), []
+
+    def is_system_schema(self, name: str) -> bool:
+        """PIPE-3: the server's own schemas are not DataJoint schemas."""
+        return name.lower() in self.SYSTEM_SCHEMAS
 
     def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
         """One row when the schema exists."""

@@ -29,6 +29,7 @@ class MySQLBackend(Backend):
     name = "mysql"
     dialect = MySQL
     check_dialect = "mysql"
+    SYSTEM_SCHEMAS = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
     DEFAULT_PORT = 3306
     # String literals escape with a backslash or a doubled quote, names are in backticks.
     FORMAT_PARAMS = re.compile(r"'(?:[^'\\]|\\.|'')*'|`(?:[^`]|``)*`|/\*.*?\*/|[?%]", re.S)

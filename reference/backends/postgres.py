@@ -32,6 +32,12 @@ class PostgresBackend(Backend):
     name = "postgresql"
     dialect = Postgres
     check_dialect = "postgres"
+    SYSTEM_SCHEMAS = frozenset({"information_schema"})
+
+    def is_system_schema(self, name: str) -> bool:
+        """pg_catalog, pg_toast and the per-session pg_temp_N schemas belong to the server."""
+        return name in self.SYSTEM_SCHEMAS or name.startswith("pg_")
+
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63
     COMMENTS = "statements"

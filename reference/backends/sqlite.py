@@ -184,6 +184,9 @@ class SQLiteBackend(Backend):
             ),
         ]
 
+    def schema_names(self) -> tuple[exp.Select, list]:
+        return exp.select(exp.column("schema_name")).from_(exp.Table(this=identifier(SCHEMAS_TABLE))), []
+
     def schema_exists(self, schema: str) -> tuple[exp.Select, list]:
         query = exp.select(exp.column("schema_name")).from_(exp.Table(this=identifier(SCHEMAS_TABLE)))
         return query.where(exp.column("schema_name").eq(placeholder())), [schema]

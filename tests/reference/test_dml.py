@@ -153,13 +153,13 @@ def test_delete_quick_does_not_cascade(tables):  # DML-36
 
 def test_transaction_commits_or_rolls_back(tables, connection):  # DML-40
     Subject, _, _ = tables
-    with pytest.raises(RuntimeError), connection.transaction():
+    with pytest.raises(RuntimeError), connection.transaction:
         Subject.insert1({"subject_id": 1})
         raise RuntimeError("abort")
     assert len(Subject()) == 0
-    with connection.transaction():
+    with connection.transaction:
         Subject.insert1({"subject_id": 1})
-        with pytest.raises(dj.DataJointError, match="Nested"), connection.transaction():
+        with pytest.raises(dj.DataJointError, match="Nested"), connection.transaction:
             pass
     assert len(Subject()) == 1
 
@@ -167,7 +167,7 @@ def test_transaction_commits_or_rolls_back(tables, connection):  # DML-40
 def test_delete_inside_transaction_needs_prompt_false(tables, connection):  # DML-33
     Subject, _, _ = tables
     Subject.insert1({"subject_id": 1})
-    with connection.transaction():
+    with connection.transaction:
         with pytest.raises(dj.DataJointError, match="ongoing transaction"):
             Subject.delete(prompt=True)
         assert Subject.delete(prompt=False) == 1
@@ -304,7 +304,7 @@ def test_declaring_inside_a_transaction_is_refused(schema, connection):  # PIPE-
         late: int32
         """
 
-    with connection.transaction(), pytest.raises(dj.DataJointError, match="inside a transaction"):
+    with connection.transaction, pytest.raises(dj.DataJointError, match="inside a transaction"):
         schema(Late)
     assert "late" not in schema.list_tables()
 

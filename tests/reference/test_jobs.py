@@ -65,7 +65,7 @@ def test_jobs_table_name_columns_and_index(queue, schema):  # JOB-1
         "subject": "int32", "status": "enum('pending', 'reserved', 'success', 'error', 'ignore')", "priority": "int8",
         "created_time": "datetime(3)", "scheduled_time": "datetime(3)", "reserved_time": "datetime(3)",
         "completed_time": "datetime(3)", "duration": "float64", "error_message": "varchar(2047)",
-        "error_stack": "bytes", "user": "varchar(255)", "host": "varchar(255)", "pid": "int32",
+        "error_stack": "<blob>", "user": "varchar(255)", "host": "varchar(255)", "pid": "int32",
         "connection_id": "int64", "version": "varchar(64)",
     }  # fmt: skip
     assert jobs.heading["status"].type.params == STATUS
@@ -217,7 +217,7 @@ def test_error_truncates_long_messages_and_keeps_the_stack(queue):  # JOB-5
     jobs.error({"subject": 1}, error_message="x" * 5000, error_stack="Traceback: here")
     job = (jobs & {"subject": 1}).fetch1()
     assert len(job["error_message"]) == 2047 and job["error_message"].endswith("...truncated")
-    assert job["status"] == "error" and job["error_stack"] == b"Traceback: here" and job["completed_time"]
+    assert job["status"] == "error" and job["error_stack"] == "Traceback: here" and job["completed_time"]
     jobs.complete({"subject": 2})
     assert 2 not in statuses(jobs)
 
@@ -245,7 +245,7 @@ def test_failing_make_marks_its_job_and_rolls_back(queue):  # POP-10, POP-22, JO
         Analysis.populate({"subject": 9}, reserve_jobs=True)
     job = (Analysis.jobs & {"subject": 9}).fetch1()
     assert job["status"] == "error" and job["error_message"] == "ValueError: negative value"
-    assert b"Traceback" in job["error_stack"] and b"negative value" in job["error_stack"]
+    assert "Traceback" in job["error_stack"] and "negative value" in job["error_stack"]
     assert len(Analysis & {"subject": 9}) == 0  # the master row inserted before the error is rolled back
     result = Analysis.populate(reserve_jobs=True, suppress_errors=True)
     assert result == {"success_count": 5, "error_list": []}  # the error job is not retried

@@ -90,7 +90,8 @@ def test_errors_recorded_by_the_reference_stay_readable_for_datajoint(server, sc
     Double, calls = reference_pipeline
     theirs = declare_with_datajoint(datajoint_schema(server, schema_name), calls)
     theirs.jobs.refresh()
-    Double.jobs.error({"item": 1}, "ValueError: bad", error_stack="Traceback (most recent call last): ...")
-    assert (Double.jobs & {"item": 1}).fetch1("error_stack") is None  # not in a format DataJoint cannot decode
+    stack = "Traceback (most recent call last): ..."
+    Double.jobs.error({"item": 1}, "ValueError: bad", error_stack=stack)
+    assert (Double.jobs & {"item": 1}).fetch1("error_stack") == stack  # JOB-1: a `<blob>` of the traceback text
     (row,) = theirs.jobs.errors.to_dicts()
-    assert row["item"] == 1 and row["error_message"] == "ValueError: bad" and row["error_stack"] is None
+    assert row["item"] == 1 and row["error_message"] == "ValueError: bad" and row["error_stack"] == stack

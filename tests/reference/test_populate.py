@@ -88,7 +88,7 @@ def test_direct_inserts_are_refused_outside_make(pipeline):  # POP-25, DML-9
 
 def test_populate_refuses_transactions_and_restrictions(pipeline, connection):  # POP-20
     _, _, Spikes, _ = pipeline
-    with connection.transaction(), pytest.raises(dj.DataJointError, match="during a transaction"):
+    with connection.transaction, pytest.raises(dj.DataJointError, match="during a transaction"):
         Spikes.populate()
     with pytest.raises(dj.DataJointError, match="restricted"):
         (Spikes & {"recording": 1}).populate()
@@ -257,7 +257,7 @@ def test_make_cannot_open_its_own_transaction(pipeline, connection):  # POP-10
     Recording, _, Spikes, _ = pipeline
 
     def make(self, key):
-        with self.connection.transaction():
+        with self.connection.transaction:
             self.insert1({**key, "count": 0})
 
     Spikes.make = make

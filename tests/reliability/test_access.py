@@ -90,7 +90,7 @@ def test_a_read_only_user_reads_but_cannot_write(reader):  # API-3
 
 
 def _in_transaction(connection, Animal, Weighing):
-    with connection.transaction():
+    with connection.transaction:
         Animal.insert1({"animal": 4})
         Weighing.insert1({"animal": 4, "day": "2024-01-03", "grams": 1.0})
 

@@ -93,7 +93,7 @@ def work(backend: str, database: str, seed: int, seconds: float, results) -> Non
 
     def insert_master():
         key = rng.randrange(KEYS)
-        with connection.transaction():
+        with connection.transaction:
             Parent.insert1({"parent": key, "label": f"p{seed}"})
             Parent.Member.insert([{"parent": key, "member": m} for m in range(MEMBERS)])
 

@@ -40,7 +40,7 @@ def test_crossed_locks_end_in_one_deadlock_error_and_one_commit(two_sessions):  
         connection, Slot = connections[index], tables[index]
         owner = f"s{index}"
         try:
-            with connection.transaction():
+            with connection.transaction:
                 Slot.update1({"slot": first, "owner": owner})
                 both_locked.wait()
                 Slot.update1({"slot": second, "owner": owner})

@@ -53,7 +53,7 @@ def counts(admin, Recording) -> tuple[int, int]:
 
 def test_cut_inside_a_transaction_rolls_back_and_the_next_operation_reconnects(pipeline):  # DML-40
     admin, victim, Recording = pipeline
-    with pytest.raises(dj.LostConnectionError), victim.transaction():
+    with pytest.raises(dj.LostConnectionError), victim.transaction:
         Recording.insert1({"recording": 1})
         kill(admin, server_id(victim))
         Recording.Channel.insert([{"recording": 1, "channel": c} for c in range(3)])
@@ -65,7 +65,7 @@ def test_cut_inside_a_transaction_rolls_back_and_the_next_operation_reconnects(p
 
 def test_the_rest_of_a_cut_transaction_never_runs(pipeline):  # DML-40
     admin, victim, Recording = pipeline
-    with pytest.raises(dj.LostConnectionError), victim.transaction():
+    with pytest.raises(dj.LostConnectionError), victim.transaction:
         Recording.insert1({"recording": 1})
         kill(admin, server_id(victim))
         with pytest.raises(dj.LostConnectionError):
@@ -82,7 +82,7 @@ def test_cut_at_every_statement_of_an_operation(pipeline, operation):  # DML-40,
     parts = [{"recording": r, "channel": c} for r in range(3) for c in range(2)]
 
     def insert():
-        with victim.transaction():
+        with victim.transaction:
             Recording.insert(rows)
             Recording.Channel.insert(parts)
 

@@ -99,7 +99,7 @@ def test_passwords_never_leak(server_backend, tmp_path, logs, monkeypatch):
         artefacts.attempt("bad restriction", lambda: (Readable & "nosuch = 1").to_dicts())
 
         def lose():
-            with connection.transaction():
+            with connection.transaction:
                 Readable.to_dicts()
                 kill(admin, server_id(connection))
                 Readable.to_dicts()
