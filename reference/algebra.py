@@ -172,8 +172,15 @@ def aggregate_heading(group: Heading, source: Heading, kept, computed) -> Headin
             rule="Q-41",
         )
     names = group.primary_key + [n for n in kept if n not in group.primary_key]
+    check_computed_names(names, computed)
     columns = [(n, n) for n in names] + list(computed)
     return project_heading(group, columns)
+
+
+def check_computed_names(kept: list[str], computed) -> None:
+    """Q-40, Q-61: an aggregate cannot take the name of an attribute the result already keeps."""
+    if taken := [name for name, _ in computed if name in kept]:
+        raise DataJointError(f"Attribute `{taken[0]}` already exists in the aggregation", rule="Q-40")
 
 
 def distinct_heading(heading: Heading, attributes) -> Heading:

@@ -197,6 +197,9 @@ class QueryExpression:
             return fetch.dicts(self, attributes=list(attributes) or None, **options)
         return self.to_arrays(*attributes, **options)
 
+    def cursor(self, as_dict: bool = False) -> fetch.Cursor:
+        return fetch.cursor(self, as_dict=as_dict)
+
     def fetch1(self, *attributes: str):
         return fetch.one(self, attributes)
 
@@ -243,6 +246,7 @@ class U:
         trees = tuple(
             (n, parse_sql(t, source.heading, what=f"aggregate `{n}`", hidden=False)) for n, t in computed.items()
         )
+        algebra.check_computed_names(list(self.attributes), trees)
         heading = algebra.project_heading(key, [(n, n) for n in self.attributes] + list(trees))
         return source._new(algebra.Aggregate(heading, None, source.node, (), trees, False))
 

@@ -164,6 +164,34 @@ def iterate(expression: QueryExpression) -> Iterator[dict]:
         yield {n: c(v) for n, c, v in zip(names, convert, row, strict=False)}
 
 
+class Cursor:
+    """FETCH-1: `cursor(as_dict=False)`, the rows as the driver returns them (not decoded), as tuples or dicts."""
+
+    def __init__(self, raw: Any, names: list[str], as_dict: bool):
+        self.raw, self.names, self.as_dict = raw, names, as_dict
+
+    def _shaped(self, row: tuple) -> tuple | dict:
+        return dict(zip(self.names, row, strict=True)) if self.as_dict else tuple(row)
+
+    def fetchone(self) -> tuple | dict | None:
+        row = self.raw.fetchone()
+        return None if row is None else self._shaped(row)
+
+    def fetchmany(self, size: int = 1) -> list:
+        return [self._shaped(row) for row in self.raw.fetchmany(size)]
+
+    def fetchall(self) -> list:
+        return [self._shaped(row) for row in self.raw.fetchall()]
+
+    def __iter__(self) -> Iterator[tuple | dict]:
+        return (self._shaped(row) for row in self.raw)
+
+
+def cursor(expression: QueryExpression, as_dict: bool = False) -> Cursor:
+    names = expression.heading.names
+    return Cursor(expression.connection.execute(statement(expression, names), context="fetch"), names, as_dict)
+
+
 def count(expression: QueryExpression) -> int:
     compiler = Compiler(expression.connection.backend)
     inner = compiler.select(expression.node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)

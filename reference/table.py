@@ -37,7 +37,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_polars", "to_arrays", "parents", "children", "ancestors", "descendants", "parts", "keys", "fetch", "fetch1", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "full_table_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
+         "to_arrow", "to_polars", "to_arrays", "parents", "children", "ancestors", "descendants", "parts", "keys", "fetch", "fetch1", "cursor", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "full_table_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:

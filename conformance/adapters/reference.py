@@ -70,6 +70,11 @@ class ReferenceAdapter(Adapter):
     def close(self):
         self.connection.close()
 
+    def configure_stores(self, stores):
+        with self.reporting():
+            self.connection.settings["stores"] = dict(stores)  # codecs read the stores of their connection
+            dj.config["stores"] = dict(stores)
+
     def create_schema(self, name):
         with self.reporting():
             return dj.Schema(name, connection=self.connection)

@@ -52,7 +52,14 @@ def test_job_metadata_columns(adapter, schema, api):
     summary._tables = tables
     summary.populate()
     hidden = {"_job_start_time", "_job_duration", "_job_version"}
-    assert hidden <= set(summary().heading.attributes) | set(getattr(summary().heading, "_attributes", {}))
+    assert hidden <= _column_names(summary().heading)
+
+
+def _column_names(heading) -> set[str]:
+    """Every column of a heading, hidden ones included: DataJoint keeps them in `_attributes` (a dict by name);
+    an implementation may instead list Attribute objects, with a `name`, in `attributes`."""
+    collections = (getattr(heading, "attributes", None) or (), getattr(heading, "_attributes", None) or ())
+    return {getattr(a, "name", a) for collection in collections for a in collection}
 
 
 @pytest.mark.rules("SYS-4", requires=["python.api", "introspection"])
