@@ -16,6 +16,10 @@ from .settings import Config, config
 log = logging.getLogger("djspecs.reference")
 
 
+class Batch(list):
+    """Rows of parameters for one statement that runs once per row (a bulk insert): `execute` streams them."""
+
+
 class Connection:
     """Runs statements for one backend. Values always travel as bound parameters."""
 
@@ -55,7 +59,13 @@ class Connection:
         """Run one statement and return the cursor; driver errors become the spec's errors.
 
         Without `params`, the values are those bound into the tree's placeholders, in statement order.
+        A `Batch` of rows runs the statement for every row, in one transaction (see `execute_many`).
         """
+        if isinstance(params, Batch):
+            if self.in_transaction:
+                return self.execute_many(statement, params, context=context)
+            with self.transaction():
+                return self.execute_many(statement, params, context=context)
         if params is None:
             params = [node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)]
         sql = self.render(statement)
@@ -72,16 +82,20 @@ class Connection:
         self.statements += 1
         return cursor
 
-    def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
+    def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> Any:
+        """Run the statement once per row of parameters, as the backend streams rows fastest."""
         sql = self.render(statement)
+        log.debug("%s  (%d rows)", sql, len(rows))
         if self.on_statement:
             self.on_statement(statement)
-        cursor = self.raw.cursor()
         try:
-            cursor.executemany(sql, [tuple(row) for row in rows])
+            cursor = self.backend.write_rows(self.raw, statement, sql, rows)
         except Exception as error:
+            if self.backend.is_disconnect(error):
+                self._raw = None
             raise self.backend.translate(error, context or sql) from None
         self.statements += 1
+        return cursor
 
     def query(
         self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = ""

@@ -54,15 +54,42 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
 def rows(
     expression: QueryExpression, attributes=None, *, order_by=None, limit=None, offset=0
 ) -> tuple[list[str], list[tuple]]:
-    backend = expression.connection.backend
     names = list(attributes) if attributes is not None else expression.heading.names
     for name in names:
         if name not in expression.heading:
             raise DataJointError(f"Attribute `{name}` is not found in the query", rule="FETCH-6")
     select = statement(expression, names, order_by=order_by, limit=limit, offset=offset)
-    fetched = expression.connection.query(select, context="fetch")
-    types = [expression.heading[n].type for n in names]
-    return names, [tuple(backend.from_driver(v, t) for v, t in zip(row, types, strict=False)) for row in fetched]
+    fetched = expression.connection.execute(select, context="fetch").fetchall()
+    return names, _converted(fetched, _converters(expression, names))
+
+
+def _converters(expression: QueryExpression, names: Sequence[str]) -> list[tuple[int, Any, Any]]:
+    """(column position, converter, declared type) for the columns whose driver values need converting."""
+    backend = expression.connection.backend
+    found = []
+    for position, name in enumerate(names):
+        declared = expression.heading[name].type
+        if (convert := backend.value_converter(declared)) is not None:
+            found.append((position, convert, declared))
+    return found
+
+
+def _converted(fetched: list, converters: list[tuple[int, Any, Any]]) -> list:
+    """Rows with each non-null value of a converted column turned into its core type's Python value.
+
+    Columns that the driver already returns as the right Python values are left alone, so a fetch of
+    plain numbers and text costs no more than the driver's own rows.
+    """
+    if not converters:
+        return fetched
+    result = []
+    for row in fetched:
+        row = list(row)
+        for position, convert, declared in converters:
+            if (value := row[position]) is not None:
+                row[position] = convert(value, declared)
+        result.append(tuple(row))
+    return result
 
 
 def dicts(expression: QueryExpression, *, attributes=None, order_by=None, limit=None, offset=0) -> list[dict]:
@@ -83,7 +110,8 @@ def arrow(expression: QueryExpression, **options):
     import pyarrow as pa
 
     names, values = rows(expression, **options)
-    return pa.table({name: [row[i] for row in values] for i, name in enumerate(names)})
+    columns = list(zip(*values, strict=True)) if values else [()] * len(names)
+    return pa.table({name: list(column) for name, column in zip(names, columns, strict=True)})
 
 
 def arrays(expression: QueryExpression, attributes: Sequence[str], *, include_key=False, **options):
@@ -116,12 +144,11 @@ def one(expression: QueryExpression, attributes: Sequence[str]) -> Any:
 
 def iterate(expression: QueryExpression) -> Iterator[dict]:
     """FETCH-3: one dict per row, from a single cursor."""
-    backend = expression.connection.backend
     names = expression.heading.names
-    types = [expression.heading[n].type for n in names]
+    converters = _converters(expression, names)
     cursor = expression.connection.execute(statement(expression, names))
     for row in cursor:
-        yield {n: backend.from_driver(v, t) for n, v, t in zip(names, row, types, strict=False)}
+        yield dict(zip(names, _converted([row], converters)[0], strict=True))
 
 
 def count(expression: QueryExpression) -> int:

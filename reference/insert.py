@@ -1,22 +1,28 @@
-"""Insert rows (DML-1 .. DML-10): accept the usual inputs, check every value, then write in one transaction."""
+"""Insert rows (DML-1 .. DML-10): accept the usual inputs, check every value, then write in one transaction.
+
+Rows with the same columns are written as one batch: the backend streams them (COPY on PostgreSQL,
+executemany elsewhere) inside one transaction, so a bad row or a crash leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from .backends.base import identifier
+from .connection import Batch
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
+from .heading import Attribute
 from .values import is_missing, normalize
 
 if TYPE_CHECKING:
     from .table import Table
 
-# Rows per INSERT statement are capped so the number of bound parameters stays within every driver's limit.
-MAX_PARAMETERS = 30_000
+_INTEGER_BOUNDS = {name: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+                   for name, bits in (("int8", 8), ("int16", 16), ("int32", 32), ("int64", 64))}  # fmt: skip
 
 
 def as_dicts(rows: Any, names: list[str]) -> list[dict]:
@@ -29,7 +35,7 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
     result = []
     for row in rows:
         if isinstance(row, Mapping):
-            result.append(dict(row))
+            result.append(row if type(row) is dict else dict(row))
         elif hasattr(row, "dtype") and row.dtype.names:  # numpy record
             result.append({name: row[name] for name in row.dtype.names})
         else:
@@ -45,65 +51,96 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
     return result
 
 
+def _plain(attribute: Attribute) -> Callable[[Any], bool] | None:
+    """A quick test that a value is already the canonical value of its core type, valid and not missing.
+
+    Values that pass need no normalizing; every other value goes through `normalize`, which converts it
+    or raises (TYPE-8). The test accepts only exact built-in types, so it never accepts what `normalize`
+    would refuse or change.
+    """
+    declared = attribute.type
+    if declared.kind != "core":
+        return None
+    if declared.name in _INTEGER_BOUNDS:
+        low, high = _INTEGER_BOUNDS[declared.name]
+        return lambda v: type(v) is int and low <= v <= high
+    if declared.name in ("float32", "float64"):
+        return lambda v: type(v) is float and v == v  # NaN stands for the default
+    if declared.name in ("varchar", "char"):
+        length = declared.params[0]
+        return lambda v: type(v) is str and len(v) <= length and v.isascii() and "\x00" not in v
+    if declared.name == "bool":
+        return lambda v: type(v) is bool
+    return None
+
+
 def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> list[dict[str, Any]]:
     """Check every row against the heading; return each row as column → driver parameter.
 
     A value that stands for the default (TYPE-8) leaves its column out of that row, so rows may differ in
     their columns; `statements` groups them.
     """
-    heading, name = table.heading, table.full_name
+    heading, name, backend = table.heading, table.full_name, table.connection.backend
     dicts = as_dicts(rows, heading.names)
-    fields = None
+    known = set(heading.names)
+    hidden_key = {a.name: backend.to_driver(True, a.type) for a in heading.attributes if a.hidden and a.in_key}
+    columns = [(a.name, a, _plain(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
+    may_be_empty = all(a.nullable or a.default is not None for a in heading)
+    fields = checked = None
     prepared = []
     for row in dicts:
-        if fields is None:
-            fields = list(row)
-        elif list(row) != fields and set(row) != set(fields):
-            raise DataJointError(f"{name}: Attempt to insert rows with different fields", rule="DML-3")
-        unknown = [f for f in row if f not in heading]
-        if unknown and not ignore_extra_fields:
-            raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
-        values = {}
-        for attribute in heading.attributes:
-            if attribute.hidden:  # DEF-4: the singleton key always holds true; other hidden columns take defaults
+        shape = tuple(row)
+        if shape != checked:  # the checks of a row's fields hold for every later row with the same fields
+            if fields is None:
+                fields = set(shape)
+            elif set(shape) != fields:
+                raise DataJointError(f"{name}: Attempt to insert rows with different fields", rule="DML-3")
+            unknown = [f for f in shape if f not in known]
+            if unknown and not ignore_extra_fields:
+                raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
+            checked = shape
+        values = dict(hidden_key)  # DEF-4: the singleton key always holds true; other hidden columns take defaults
+        for column, attribute, plain, convert in columns:
+            if column not in row:
+                value = None
+            else:
+                value = row[column]
+                if plain is not None and plain(value):
+                    values[column] = convert(value, attribute.type) if convert else value
+                    continue
+            if value is None or is_missing(value, attribute):
                 if attribute.in_key:
-                    values[attribute.name] = table.connection.backend.to_driver(True, attribute.type)
+                    raise MissingAttributeError(f"{name}: primary key attribute `{column}` has no value", rule="DML-2")
                 continue
-            if attribute.name not in row or is_missing(row[attribute.name], attribute):
-                if attribute.in_key:
-                    raise MissingAttributeError(
-                        f"{name}: primary key attribute `{attribute.name}` has no value", rule="DML-2"
-                    )
-                continue
-            values[attribute.name] = table.connection.backend.to_driver(
-                normalize(row[attribute.name], attribute, name), attribute.type
-            )
-        if not any(not heading[n].hidden for n in values) and not all(
-            a.nullable or a.default is not None for a in heading
-        ):
+            values[column] = backend.to_driver(normalize(value, attribute, name), attribute.type)
+        if len(values) == len(hidden_key) and not may_be_empty:
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
         prepared.append(values)
     return prepared
 
 
-def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Insert, list]]:
-    """One multi-row INSERT per group of rows with the same columns, each within the parameter cap."""
-    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Expression, Batch]]:
+    """One batch per group of rows with the same columns: a single-row statement run for every row."""
+    groups: dict[tuple[str, ...], Batch] = {}
     for values in prepared:
-        groups.setdefault(tuple(values), []).append(list(values.values()))
+        key = tuple(values)
+        batch = groups.get(key)
+        if batch is None:
+            batch = groups[key] = Batch()
+        batch.append(tuple(values.values()))
+    backend = table.connection.backend
+    target = backend.table(table.schema_name, table.table_name)
     result = []
-    target = table.connection.backend.table(table.schema_name, table.table_name)
     for columns, rows in groups.items():
-        per_statement = max(1, MAX_PARAMETERS // max(1, len(columns)))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
+        names = [identifier(c) for c in columns]
+        if skip_duplicates:
             placeholder = exp.Tuple(expressions=[exp.Placeholder()] * len(columns))
-            insert = exp.insert(
-                exp.Values(expressions=[placeholder] * len(chunk)), target, columns=[identifier(c) for c in columns]
+            insert = backend.skip_duplicates(
+                exp.insert(exp.Values(expressions=[placeholder]), target, columns=names), table.heading.primary_key
             )
-            if skip_duplicates:
-                insert = table.connection.backend.skip_duplicates(insert, table.heading.primary_key)
-            result.append((insert, [value for row in chunk for value in row]))
+        else:
+            insert = backend.bulk_insert(target, names)
+        result.append((insert, rows))
     return result
 
 

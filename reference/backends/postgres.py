@@ -96,6 +96,19 @@ class PostgresBackend(Backend):
     def server_version(self, connection: Any) -> str:
         return connection.info.parameter_status("server_version") or ""
 
+    def bulk_insert(self, target: exp.Table, columns: list[exp.Identifier]) -> exp.Expression:
+        """COPY ... FROM STDIN: the rows stream to the server in one statement, values still as parameters."""
+        return exp.Copy(this=exp.Schema(this=target, expressions=columns), kind=True, files=[exp.var("STDIN")])
+
+    def write_rows(self, connection: Any, statement: exp.Expression, sql: str, rows: list[tuple]) -> Any:
+        if not isinstance(statement, exp.Copy):
+            return super().write_rows(connection, statement, sql, rows)
+        cursor = connection.cursor()
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return cursor
+
     def error_code(self, error: Exception) -> Any:
         return getattr(error, "sqlstate", None)
 
