@@ -62,6 +62,7 @@ class Implementation:
     def __init__(self, backend: str, settings: dict[str, Any], sizes: data.Sizes, schema_name: str):
         self.backend, self.settings, self.sizes, self.schema_name = backend, settings, sizes, schema_name
         self.loader = raw.connect(backend, settings)
+        self.keys = data.restriction_keys(sizes)
 
     def target(self, table: str) -> exp.Table:
         return raw.table(self.backend, self.schema_name, table)
@@ -98,11 +99,11 @@ class _Library(Implementation):
     tables: dict[str, type]
 
     def expression(self, operation: str):
-        t, lib, half = self.tables, self.lib, self.sizes.subjects // 2
+        t, lib, half, keys = self.tables, self.lib, self.sizes.subjects // 2, self.keys
         if operation.startswith("fetch_"):
             return t["Bulk"]()
         return {
-            "restrict_keys": lambda: t["Trial"] & data.restriction_keys(self.sizes),
+            "restrict_keys": lambda: t["Trial"] & keys,
             "join3": lambda: t["Subject"] * t["Session"] * t["Trial"] & f"subject_id < {half}",
             "aggregate": lambda: t["Session"].aggr(t["Trial"], n="count(*)", mean_x="avg(x)"),
             "union": lambda: (t["Trial"] & "y < 10").proj() + (t["Trial"] & "y >= 90").proj(),
@@ -305,8 +306,7 @@ class Raw(Implementation):
 
     def _sql(self, expression) -> tuple[str, list]:
         select = reference_fetch.statement(expression, expression.heading.names)
-        params = [n.meta["value"] for n in select.walk(bfs=False) if isinstance(n, exp.Placeholder)]
-        return self.reference.connection.render(select), params
+        return self.reference.connection.render(select), self.reference.connection.bound_values(select)
 
     def __getattr__(self, name: str):
         if not (name.startswith("op_") and name[3:] in QUERIES):

@@ -53,7 +53,8 @@ def plan(sizes: data.Sizes, quick: bool, growth: bool = True) -> list[Step]:
     if growth:  # one run each at the largest size, of the reference alone: the slope is the reference's
         steps += [Step("insert", large, 1, 0, ("reference",)),
                   Step("fetch_dicts", large, 1, 0, ("reference",), bulk_rows=large)]  # fmt: skip
-    steps += [Step(op, n, 7, 6) for op in ("restrict_keys", "join3", "aggregate", "union", "universal")]
+    steps.append(Step("restrict_keys", sizes.keys, 7, 6))
+    steps += [Step(op, n, 7, 6) for op in ("join3", "aggregate", "union", "universal")]
     steps.append(Step("compile", 5, 50 if quick else 400, 3, ("reference", "datajoint")))
     steps.append(Step("cascade_delete", sizes.cascade, 5, 6, ("reference", "datajoint", "raw")))
     steps.append(Step("declare_10", 10, 3, 6, ("reference", "datajoint")))
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-export", action="store_true", help="leave out the export benchmark")
     parser.add_argument("--no-growth", action="store_true", help="leave out the largest size of the growth steps")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--docs", default=str(ROOT / "docs" / "bench.md"), help="the page to write (empty: none)")
 
     args = parser.parse_args(argv)
     sizes = data.QUICK if args.quick else data.FULL

@@ -55,6 +55,15 @@ class Connection:
             statement.meta["sql"] = self.backend.render(statement)
         return statement.meta["sql"]
 
+    @staticmethod
+    def bound_values(statement: exp.Expression) -> list:
+        """The values bound into a statement's placeholders, in statement order (found once per statement)."""
+        if "params" not in statement.meta:
+            statement.meta["params"] = [
+                node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)
+            ]
+        return statement.meta["params"]
+
     def execute(self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = "") -> Any:
         """Run one statement and return the cursor; driver errors become the spec's errors.
 
@@ -66,9 +75,9 @@ class Connection:
                 return self.execute_many(statement, params, context=context)
             with self.transaction():
                 return self.execute_many(statement, params, context=context)
-        if params is None:
-            params = [node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)]
         sql = self.render(statement)
+        if params is None:
+            params = self.bound_values(statement)
         log.debug("%s  %s", sql, params)
         if self.on_statement:
             self.on_statement(statement)

@@ -6,6 +6,7 @@ executemany elsewhere) inside one transaction, so a bad row or a crash leaves no
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from .values import is_missing, normalize
 if TYPE_CHECKING:
     from .table import Table
 
+FEW_ROWS = 64  # up to this many rows go as one multi-row INSERT; more are streamed as a batch
 _INTEGER_BOUNDS = {name: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
                    for name, bits in (("int8", 8), ("int16", 16), ("int32", 32), ("int64", 64))}  # fmt: skip
 
@@ -119,29 +121,44 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
     return prepared
 
 
-def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Expression, Batch]]:
-    """One batch per group of rows with the same columns: a single-row statement run for every row."""
-    groups: dict[tuple[str, ...], Batch] = {}
+def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Expression, list]]:
+    """One statement per group of rows with the same columns.
+
+    A few rows go as one multi-row INSERT (one round trip); more go as a `Batch` that the backend streams
+    (COPY on PostgreSQL, executemany elsewhere), which costs a few round trips but no huge statement.
+    """
+    groups: dict[tuple[str, ...], list[tuple]] = {}
     for values in prepared:
         key = tuple(values)
-        batch = groups.get(key)
-        if batch is None:
-            batch = groups[key] = Batch()
-        batch.append(tuple(values.values()))
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = []
+        rows.append(tuple(values.values()))
     backend = table.connection.backend
-    target = backend.table(table.schema_name, table.table_name)
+    primary_key = tuple(table.heading.primary_key)
     result = []
     for columns, rows in groups.items():
-        names = [identifier(c) for c in columns]
-        if skip_duplicates:
-            placeholder = exp.Tuple(expressions=[exp.Placeholder()] * len(columns))
-            insert = backend.skip_duplicates(
-                exp.insert(exp.Values(expressions=[placeholder]), target, columns=names), table.heading.primary_key
+        if len(rows) <= FEW_ROWS:
+            insert = _insert(
+                backend, table.schema_name, table.table_name, columns, len(rows), skip_duplicates, primary_key
             )
+            result.append((insert, [value for row in rows for value in row]))
         else:
-            insert = backend.bulk_insert(target, names)
-        result.append((insert, rows))
+            insert = _insert(backend, table.schema_name, table.table_name, columns, 0, skip_duplicates, primary_key)
+            result.append((insert, Batch(rows)))
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _insert(backend, schema: str, name: str, columns: tuple[str, ...], rows: int, skip_duplicates: bool,
+            primary_key: tuple[str, ...]) -> exp.Expression:  # fmt: skip
+    """The INSERT of `rows` rows (0: the statement a Batch runs for each row), built and rendered once."""
+    target, names = backend.table(schema, name), [identifier(c) for c in columns]
+    if not rows and not skip_duplicates:
+        return backend.bulk_insert(target, names)
+    placeholder = exp.Tuple(expressions=[exp.Placeholder()] * len(columns))
+    insert = exp.insert(exp.Values(expressions=[placeholder] * max(1, rows)), target, columns=names)
+    return backend.skip_duplicates(insert, list(primary_key)) if skip_duplicates else insert
 
 
 def select_statement(table: Table, select: exp.Select, names: list[str], *, skip_duplicates: bool) -> exp.Insert:

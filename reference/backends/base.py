@@ -107,7 +107,11 @@ class Backend:
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:
-        return expression.sql(dialect=self.dialect)
+        """SQL text of a statement. Queries are rendered without copying the tree first: copying is most of the
+        cost of rendering a large query (a restriction by a thousand keys), the connection renders each statement
+        once, and no dialect rewrites the constructs our queries use. Other statements are copied, because some
+        dialects rewrite parts of a CREATE TABLE while rendering it."""
+        return expression.sql(dialect=self.dialect, copy=not isinstance(expression, exp.Query))
 
     def table(self, schema: str, table: str) -> exp.Table:
         """NAME-6: the qualified table a DataJoint schema and table name denote."""
