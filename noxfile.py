@@ -1,4 +1,4 @@
-"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`.
+"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`, `bench`.
 
 Each session installs the project into its own virtual environment from nothing, so these commands work
 the same on a fresh machine and in CI.
@@ -38,3 +38,10 @@ def certify(session: nox.Session) -> None:
     """Certify an implementation: `nox -s certify -- --impl reference --backend sqlite --out certificate`."""
     session.install("-e", ".[conformance,dataframes,postgres,mysql]")
     session.run("djspecs", "certify", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: writes bench/results.json and docs/bench.md; `nox -s bench -- --quick` only proves the harness."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "bench", *session.posargs)

@@ -143,7 +143,10 @@ class _Library(Implementation):
             self.populate_setup()
             self.clear_jobs()
 
-        return Work(run=lambda: self.tables["Result"].populate(reserve_jobs=True, processes=processes), setup=setup)
+        # no memory sampling: its thread would be running when the workers fork, and a fork taken while another
+        # thread holds a lock can leave the child waiting on that lock for ever
+        return Work(run=lambda: self.tables["Result"].populate(reserve_jobs=True, processes=processes), setup=setup,
+                    sample_memory=False)  # fmt: skip
 
     def op_populate_reserve_1(self, size: int) -> Work:
         return self._reserve(1)
