@@ -30,7 +30,7 @@ def _query(schema: str, rows: int) -> exp.Select:
     return (
         exp.select(*(exp.column(exp.to_identifier(c, quoted=True)) for c in COLUMNS))
         .from_(raw.table("postgresql", schema, "bulk"))
-        .where(exp.column("bulk_id").lt(exp.Literal.number(rows)))
+        .where(exp.column("bulk_id") < exp.Literal.number(rows))
         .order_by(exp.column("bulk_id"))
     )
 

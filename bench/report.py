@@ -204,6 +204,9 @@ def write(results: dict, page: Path, assets: Path) -> None:
     lines += [f"| {t} | {w} | {m} | {v} |" for t, w, m, v in targets(figures)]
     lines += ["", "## Plots", ""]
     lines += [f"![{caption}](assets/bench/{name})" + "\n" for name, caption in images]
+    notes = Path(__file__).with_name("notes.md")
+    if notes.exists():  # the findings behind the figures, written by hand after a run
+        lines += [notes.read_text().strip(), ""]
     lines += ["## Every figure", "", "| operation | backend | rows | implementation | median ms | peak MB | ÷ DataJoint | ÷ raw | ÷ limit | note |",
               "|---|---|---:|---|---:|---:|---:|---:|---:|---|"]  # fmt: skip
     for r in results["records"]:

@@ -107,13 +107,13 @@ class Work:
 def interleave(works: dict[str, Work], runs: int, budget_s: float) -> None:
     """Round-robin over the implementations, so a noisy moment on the machine hits them all alike.
 
-    At least `min(runs, 3)` rounds; further rounds stop once the rounds so far took more than `budget_s`.
+    At least `min(runs, 2)` rounds; further rounds stop once the rounds so far took more than `budget_s`.
     """
     started = time.perf_counter()
     for round_ in range(runs):
         for work in works.values():
             work.once()
-        if round_ + 1 >= min(runs, 3) and time.perf_counter() - started > budget_s:
+        if round_ + 1 >= min(runs, 2) and time.perf_counter() - started > budget_s:
             break
     for work in works.values():
         if work.teardown and not work.error:

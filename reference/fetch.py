@@ -38,7 +38,10 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
     if query is not None:
         query = query.select(*columns(names), append=False, copy=False)
     else:
-        inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
+        inner = compiler.select(node)
+        if not terms and limit is None and not offset and _selects_exactly(inner, names):
+            return inner  # already the wanted columns in order: a wrapping SELECT would only cost the server
+        inner = inner.subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
         query = exp.select(*columns(names)).from_(inner, copy=False)
     if terms:
         query = query.order_by(
@@ -49,6 +52,10 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
     elif offset:
         query = query.limit(2**62, copy=False)
     return query.offset(offset, copy=False) if offset else query
+
+
+def _selects_exactly(query: exp.Expression, names: Sequence[str]) -> bool:
+    return isinstance(query, exp.Select) and [e.alias_or_name for e in query.expressions] == list(names)
 
 
 def rows(

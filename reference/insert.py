@@ -34,6 +34,8 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # pandas.DataFrame
         frame = rows.reset_index() if any(n is not None for n in getattr(rows.index, "names", [None])) else rows
         return frame.to_dict(orient="records")
+    if type(rows) is list and all(type(row) is dict for row in rows):
+        return rows  # the common case, taken as it is (prepare reads rows and never changes them)
     result = []
     for row in rows:
         if isinstance(row, Mapping):
@@ -76,8 +78,8 @@ def _plain(attribute: Attribute) -> Callable[[Any], bool] | None:
     return None
 
 
-def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> list[dict[str, Any]]:
-    """Check every row against the heading; return each row as column → driver parameter.
+def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> list[tuple[tuple[str, ...], tuple]]:
+    """Check every row against the heading; return each row as (its columns, their driver parameters).
 
     A value that stands for the default (TYPE-8) leaves its column out of that row, so rows may differ in
     their columns; `statements` groups them.
@@ -85,8 +87,9 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
     heading, name, backend = table.heading, table.full_name, table.connection.backend
     dicts = as_dicts(rows, heading.names)
     known = set(heading.names)
-    hidden_key = {a.name: backend.to_driver(True, a.type) for a in heading.attributes if a.hidden and a.in_key}
+    hidden = [(a.name, backend.to_driver(True, a.type)) for a in heading.attributes if a.hidden and a.in_key]
     columns = [(a.name, a, _plain(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
+    every = tuple([n for n, _ in hidden] + [c[0] for c in columns])
     may_be_empty = all(a.nullable or a.default is not None for a in heading)
     fields = checked = None
     prepared = []
@@ -101,39 +104,39 @@ def prepare(table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool) -> 
             if unknown and not ignore_extra_fields:
                 raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
             checked = shape
-        values = dict(hidden_key)  # DEF-4: the singleton key always holds true; other hidden columns take defaults
+        values = [value for _, value in hidden]  # DEF-4: the singleton key holds true; other hidden columns default
+        left_out = None
         for column, attribute, plain, convert in columns:
-            if column not in row:
-                value = None
-            else:
-                value = row[column]
-                if plain is not None and plain(value):
-                    values[column] = convert(value, attribute.type) if convert else value
-                    continue
+            value = row.get(column)
+            if plain is not None and plain(value):
+                values.append(convert(value, attribute.type) if convert else value)
+                continue
             if value is None or is_missing(value, attribute):
                 if attribute.in_key:
                     raise MissingAttributeError(f"{name}: primary key attribute `{column}` has no value", rule="DML-2")
+                left_out = (left_out or set()) | {column}
                 continue
-            values[column] = backend.to_driver(normalize(value, attribute, name), attribute.type)
-        if len(values) == len(hidden_key) and not may_be_empty:
+            values.append(backend.to_driver(normalize(value, attribute, name), attribute.type))
+        if len(values) == len(hidden) and not may_be_empty:
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
-        prepared.append(values)
+        prepared.append((every if left_out is None else tuple(c for c in every if c not in left_out), tuple(values)))
     return prepared
 
 
-def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Expression, list]]:
+def statements(
+    table: Table, prepared: list[tuple[tuple[str, ...], tuple]], *, skip_duplicates: bool
+) -> list[tuple[exp.Expression, list]]:
     """One statement per group of rows with the same columns.
 
     A few rows go as one multi-row INSERT (one round trip); more go as a `Batch` that the backend streams
     (COPY on PostgreSQL, executemany elsewhere), which costs a few round trips but no huge statement.
     """
     groups: dict[tuple[str, ...], list[tuple]] = {}
-    for values in prepared:
-        key = tuple(values)
+    for key, values in prepared:
         rows = groups.get(key)
         if rows is None:
             rows = groups[key] = []
-        rows.append(tuple(values.values()))
+        rows.append(values)
     backend = table.connection.backend
     primary_key = tuple(table.heading.primary_key)
     result = []
