@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     records: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
-        for backend in args.backends.split(","):
+        for backend in filter(None, args.backends.split(",")):
             records += run_backend(backend, sizes, steps, Path(workdir))
     if not args.no_export and (not args.only or "export" in args.only.split(",")):
         records += export.run(SERVERS["postgresql"], quick=args.quick, console=console)
