@@ -33,6 +33,8 @@ class Connection:
         self._raw = None
         self.in_transaction = False
         self.statements = 0  # how many statements this connection ran; benchmarks compare it
+        # transaction control, built once per connection: each statement object caches its rendered SQL
+        self._begin, self._commit, self._rollback = exp.Transaction(), exp.Commit(), exp.Rollback()
 
     def __repr__(self) -> str:
         return f"Connection({self.backend.name})"
@@ -116,18 +118,18 @@ class Connection:
         """DML-40: commit on normal exit, roll back and re-raise on an exception; no nesting."""
         if self.in_transaction:
             raise DataJointError("Nested transactions are not supported", rule="DML-40")
-        self.execute(exp.Transaction())
+        self.execute(self._begin)
         self.in_transaction = True
         try:
             yield self
         except BaseException:
             self.in_transaction = False
             if self._raw is not None:
-                self.execute(exp.Rollback())
+                self.execute(self._rollback)
             raise
         else:
             self.in_transaction = False
-            self.execute(exp.Commit())
+            self.execute(self._commit)
 
     def close(self) -> None:
         if self._raw is not None:
