@@ -19,7 +19,7 @@ from .backends.base import identifier, placeholder
 from .connection import Batch
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
 from .heading import Attribute
-from .values import is_missing, normalize
+from .values import FLOAT_MAX, is_missing, normalize
 
 if TYPE_CHECKING:
     from .table import Table
@@ -71,7 +71,8 @@ def _plain(attribute: Attribute) -> Callable[[Any], bool] | None:
         low, high = _INTEGER_BOUNDS[declared.name]
         return lambda v: type(v) is int and low <= v <= high
     if declared.name in ("float32", "float64"):
-        return lambda v: type(v) is float and v == v  # NaN stands for the default
+        largest = FLOAT_MAX[declared.name]
+        return lambda v: type(v) is float and abs(v) <= largest  # NaN (the default) and infinity fail
     if declared.name in ("varchar", "char"):
         length = declared.params[0]
         return lambda v: type(v) is str and len(v) <= length and v.isascii() and "\x00" not in v
