@@ -2,7 +2,7 @@
 
 The limit is the fastest path this machine has from PostgreSQL into a Parquet file: ADBC (which reads
 with COPY in binary form) into an Arrow table, then `pyarrow.parquet.write_table`. The reference's export
-is measured when `djspecs.publish.export` offers `export(query, path)`; until then its records say so.
+is measured through `djspecs.publish.export(query, path)`, the bundle writer with its checksums and descriptors.
 
     python -m bench.export --impl limit --rows 1000000 --schema S --path out.parquet   # one run, prints JSON
 """
@@ -47,11 +47,11 @@ def limit(settings: dict, schema: str, rows: int, path: Path) -> None:
 
 def reference(settings: dict, schema: str, rows: int, path: Path) -> None:
     import djspecs.reference as dj
-    from djspecs.publish import export as exporter  # absent until the publish part lands
+    from djspecs.publish import export
 
     connection = dj.Connection({"database.backend": "postgresql", **settings})
     module = dj.virtual_schema(schema, connection=connection)
-    exporter.export(module.Bulk & f"bulk_id < {rows}", path)
+    export(module.Bulk & f"bulk_id < {rows}", path, overwrite=True)
 
 
 def run(settings: dict, *, quick: bool, console) -> list[dict]:
