@@ -1,4 +1,4 @@
-"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`, `reliability`.
+"""Sessions for developers and CI: `nox -s tests`, `docs`, `lint`, `certify`, `reliability`, `bench`.
 
 Each session installs the project into its own virtual environment from nothing, so these commands work
 the same on a fresh machine and in CI.
@@ -56,3 +56,10 @@ def certify(session: nox.Session) -> None:
     if "datajoint" in session.posargs:
         session.install("datajoint[postgres]>=2.3")
     session.run("djspecs", "certify", *session.posargs, success_codes=[0, 1])
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: writes bench/results.json and docs/bench.md; `nox -s bench -- --quick` only proves the harness."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "bench", *session.posargs)

@@ -19,6 +19,10 @@ log = logging.getLogger("djspecs.reference")
 STATEMENT_ATTEMPTS = 6  # a deadlocked statement outside a transaction is tried at most this often
 
 
+class Batch(list):
+    """Rows of parameters for one statement that runs once per row (a bulk insert): `execute` streams them."""
+
+
 class Connection:
     """Runs statements for one backend. Values always travel as bound parameters."""
 
@@ -32,6 +36,8 @@ class Connection:
         self._raw = None
         self.in_transaction = False
         self.statements = 0  # how many statements this connection ran; benchmarks compare it
+        # transaction control, built once per connection: each statement object caches its rendered SQL
+        self._begin, self._commit, self._rollback = self.backend.begin(), exp.Commit(), exp.Rollback()
 
     def __repr__(self) -> str:
         return f"Connection({self.backend.name})"
@@ -62,28 +68,52 @@ class Connection:
             statement.meta["sql"] = self.backend.render(statement)
         return statement.meta["sql"]
 
+    @staticmethod
+    def bound_values(statement: exp.Expression) -> list:
+        """The values bound into a statement's placeholders, in statement order (found once per statement)."""
+        if "params" not in statement.meta:
+            statement.meta["params"] = [
+                node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)
+            ]
+        return statement.meta["params"]
+
     def execute(self, statement: exp.Expression, params: Sequence[Any] | None = None, *, context: str = "") -> Any:
         """Run one statement and return the cursor; driver errors become the spec's errors.
 
         Without `params`, the values are those bound into the tree's placeholders, in statement order.
+        A `Batch` of rows runs the statement for every row, in one transaction (see `execute_many`).
         """
-        if params is None:
-            params = [node.meta["value"] for node in statement.walk(bfs=False) if isinstance(node, exp.Placeholder)]
+        if isinstance(params, Batch):
+            if self.in_transaction:
+                return self.execute_many(statement, params, context=context)
+            with self.transaction:
+                return self.execute_many(statement, params, context=context)
         sql = self.render(statement)
+        if params is None:
+            params = self.bound_values(statement)
         log.debug("%s  %s", sql, params)
         if self.on_statement:
             self.on_statement(statement)
-        # a parameter tuple always, even an empty one: the drivers then read `%%` in the SQL as `%`
-        return self._run(statement, lambda cursor: cursor.execute(sql, tuple(params)), context or sql)
 
-    def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> None:
+        # a parameter tuple always, even an empty one: the drivers then read `%%` in the SQL as `%`
+        def run(cursor: Any) -> Any:
+            cursor.execute(sql, tuple(params))
+            return cursor
+
+        return self._run(statement, run, context or sql)
+
+    def execute_many(self, statement: exp.Expression, rows: Sequence[Sequence[Any]], *, context: str = "") -> Any:
+        """Run the statement once per row of parameters, as the backend streams rows fastest."""
         sql = self.render(statement)
+        log.debug("%s  (%d rows)", sql, len(rows))
         if self.on_statement:
             self.on_statement(statement)
-        self._run(statement, lambda cursor: cursor.executemany(sql, [tuple(row) for row in rows]), context or sql)
+        return self._run(
+            statement, lambda cursor: self.backend.write_rows(self.raw, statement, sql, rows), context or sql
+        )
 
     def _run(self, statement: exp.Expression, run: Callable[[Any], Any], context: str) -> Any:
-        """Run on a cursor; outside a transaction, re-run what is safe to re-run.
+        """What `run` returns for a new cursor; outside a transaction, re-run what is safe to re-run.
 
         A lost connection is dropped, so the next operation connects anew. Outside a transaction, a read (or
         the BEGIN of a transaction) that met a lost connection is re-run once on a new connection; a write is
@@ -95,8 +125,7 @@ class Connection:
         while True:
             attempt += 1
             try:
-                cursor = self.raw.cursor()
-                run(cursor)
+                outcome = run(self.raw.cursor())
             except DataJointError:
                 raise
             except Exception as error:
@@ -114,7 +143,7 @@ class Connection:
                     continue
                 raise translated from None
             self.statements += 1
-            return cursor
+            return outcome
 
     def _forget(self) -> None:
         """Drop a connection the server has closed; closing it may fail, which changes nothing."""
@@ -152,7 +181,7 @@ class Transaction:
         connection = self.connection
         if connection.in_transaction:
             raise DataJointError("Nested transactions are not supported", rule="DML-40")
-        connection.execute(connection.backend.begin())
+        connection.execute(connection._begin)
         connection.in_transaction = True
         return connection
 
@@ -161,10 +190,10 @@ class Transaction:
         if kind is not None:
             connection.in_transaction = False
             if connection._raw is not None:
-                connection.execute(exp.Rollback())
+                connection.execute(connection._rollback)
             return
         try:
-            connection.execute(exp.Commit())
+            connection.execute(connection._commit)
         finally:
             connection.in_transaction = False
 

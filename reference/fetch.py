@@ -38,7 +38,10 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
     if query is not None:
         query = query.select(*columns(names), append=False, copy=False)
     else:
-        inner = compiler.select(node).subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
+        inner = compiler.select(node)
+        if not terms and limit is None and not offset and _selects_exactly(inner, names):
+            return inner  # already the wanted columns in order: a wrapping SELECT would only cost the server
+        inner = inner.subquery(exp.to_identifier(compiler.alias(), quoted=True), copy=False)
         query = exp.select(*columns(names)).from_(inner, copy=False)
     if terms:
         query = query.order_by(
@@ -51,6 +54,10 @@ def _compile(expression: QueryExpression, names: Sequence[str], *, order_by, lim
     return query.offset(offset, copy=False) if offset else query
 
 
+def _selects_exactly(query: exp.Expression, names: Sequence[str]) -> bool:
+    return isinstance(query, exp.Select) and [e.alias_or_name for e in query.expressions] == list(names)
+
+
 def rows(
     expression: QueryExpression, attributes=None, *, order_by=None, limit=None, offset=0
 ) -> tuple[list[str], list[tuple]]:
@@ -59,31 +66,47 @@ def rows(
         if name not in expression.heading:
             raise DataJointError(f"Attribute `{name}` is not found in the query", rule="FETCH-6")
     select = statement(expression, names, order_by=order_by, limit=limit, offset=offset)
-    fetched = expression.connection.query(select, context="fetch")
-    convert = converters(expression, names)
-    return names, [tuple(c(v) for c, v in zip(convert, row, strict=False)) for row in fetched]
+    fetched = expression.connection.execute(select, context="fetch").fetchall()
+    return names, _converted(fetched, converters(expression, names))
 
 
-def converters(expression: QueryExpression, names: Sequence[str]) -> list:
-    """One function per column from a fetched driver value to the Python value; codecs decode (CODEC-4)."""
+def converters(expression: QueryExpression, names: Sequence[str]) -> list[tuple[int, Any]]:
+    """(column position, converter) for the columns whose driver values need converting; codecs decode (CODEC-4).
+
+    Columns that the driver already returns as the right Python values get none, so a fetch of plain numbers
+    and text costs no more than the driver's own rows.
+    """
     backend, config = expression.connection.backend, expression.connection.settings
-    result = []
-    for name in names:
+    found = []
+    for position, name in enumerate(names):
         declared = expression.heading[name].type
         if declared.kind != "codec":
-            result.append(lambda value, declared=declared: backend.from_driver(value, declared))
+            if (convert := backend.value_converter(declared)) is not None:
+                found.append((position, lambda value, convert=convert, declared=declared: convert(value, declared)))
             continue
 
         def decoded(value, declared=declared, name=name):
-            if value is None:  # CODEC-5: NULL bypasses the decoders
-                return None
             try:
                 return codecs.decode(declared, backend.from_driver(value, codecs.storage_type(declared)), config=config)
             except Exception as error:
                 kind = type(error) if isinstance(error, DataJointError) else DataJointError
                 raise kind(f"Cannot fetch {_source(expression)}.{name} ({declared.text}): {error}") from error
 
-        result.append(decoded)
+        found.append((position, decoded))
+    return found
+
+
+def _converted(fetched: list, converters: list[tuple[int, Any]]) -> list:
+    """Rows with each non-null value of a converted column converted (CODEC-5: NULL bypasses the decoders)."""
+    if not converters:
+        return fetched
+    result = []
+    for row in fetched:
+        row = list(row)
+        for position, convert in converters:
+            if (value := row[position]) is not None:
+                row[position] = convert(value)
+        result.append(tuple(row))
     return result
 
 
@@ -113,7 +136,8 @@ def arrow(expression: QueryExpression, **options):
     import pyarrow as pa
 
     names, values = rows(expression, **options)
-    return pa.table({name: [row[i] for row in values] for i, name in enumerate(names)})
+    columns = list(zip(*values, strict=True)) if values else [()] * len(names)
+    return pa.table({name: list(column) for name, column in zip(names, columns, strict=True)})
 
 
 def polars(expression: QueryExpression, **options):
@@ -161,7 +185,7 @@ def iterate(expression: QueryExpression) -> Iterator[dict]:
     convert = converters(expression, names)
     cursor = expression.connection.execute(statement(expression, names))
     for row in cursor:
-        yield {n: c(v) for n, c, v in zip(names, convert, row, strict=False)}
+        yield dict(zip(names, _converted([row], convert)[0], strict=True))
 
 
 class Cursor:

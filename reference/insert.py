@@ -1,9 +1,14 @@
-"""Insert rows (DML-1 .. DML-10): accept the usual inputs, check every value, then write in one transaction."""
+"""Insert rows (DML-1 .. DML-10): accept the usual inputs, check every value, then write in one transaction.
+
+Rows with the same columns are written as one batch: the backend streams them (COPY on PostgreSQL,
+executemany elsewhere) inside one transaction, so a bad row or a crash leaves nothing behind.
+"""
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -11,15 +16,17 @@ from sqlglot import exp
 
 from . import codecs
 from .backends.base import identifier, placeholder
+from .connection import Batch
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
 from .heading import Attribute
-from .values import is_missing, normalize
+from .values import FLOAT_MAX, is_missing, normalize
 
 if TYPE_CHECKING:
     from .table import Table
 
-# Rows per INSERT statement are capped so the number of bound parameters stays within every driver's limit.
-MAX_PARAMETERS = 30_000
+FEW_ROWS = 64  # up to this many rows go as one multi-row INSERT; more are streamed as a batch
+_INTEGER_BOUNDS = {name: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+                   for name, bits in (("int8", 8), ("int16", 16), ("int32", 32), ("int64", 64))}  # fmt: skip
 
 
 def as_dicts(rows: Any, names: list[str]) -> list[dict]:
@@ -29,10 +36,12 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # pandas.DataFrame
         frame = rows.reset_index() if any(n is not None for n in getattr(rows.index, "names", [None])) else rows
         return frame.to_dict(orient="records")
+    if type(rows) is list and all(type(row) is dict for row in rows):
+        return rows  # the common case, taken as it is (prepare reads rows and never changes them)
     result = []
     for row in rows:
         if isinstance(row, Mapping):
-            result.append(dict(row))
+            result.append(row if type(row) is dict else dict(row))
         elif hasattr(row, "dtype") and row.dtype.names:  # numpy record
             result.append({name: row[name] for name in row.dtype.names})
         else:
@@ -46,6 +55,30 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
                 )
             result.append(dict(zip(names, values, strict=True)))
     return result
+
+
+def _plain(attribute: Attribute) -> Callable[[Any], bool] | None:
+    """A quick test that a value is already the canonical value of its core type, valid and not missing.
+
+    Values that pass need no normalizing; every other value goes through `normalize`, which converts it
+    or raises (TYPE-8). The test accepts only exact built-in types, so it never accepts what `normalize`
+    would refuse or change.
+    """
+    declared = attribute.type
+    if declared.kind != "core":
+        return None
+    if declared.name in _INTEGER_BOUNDS:
+        low, high = _INTEGER_BOUNDS[declared.name]
+        return lambda v: type(v) is int and low <= v <= high
+    if declared.name in ("float32", "float64"):
+        largest = FLOAT_MAX[declared.name]
+        return lambda v: type(v) is float and abs(v) <= largest  # NaN (the default) and infinity fail
+    if declared.name in ("varchar", "char"):
+        length = declared.params[0]
+        return lambda v: type(v) is str and len(v) <= length and v.isascii() and "\x00" not in v
+    if declared.name == "bool":
+        return lambda v: type(v) is bool
+    return None
 
 
 def column_value(table: Table, attribute: Attribute, value: Any, row: Mapping[str, Any], *, encode: bool = True) -> Any:
@@ -81,64 +114,90 @@ def _located(error: Exception, where: str) -> Exception | None:
 
 def prepare(
     table: Table, rows: Iterable[Any], *, ignore_extra_fields: bool, encode: bool = True
-) -> list[dict[str, Any]]:
-    """Check every row against the heading; return each row as column → driver parameter.
+) -> list[tuple[tuple[str, ...], tuple]]:
+    """Check every row against the heading; return each row as (its columns, their driver parameters).
 
     A value that stands for the default (TYPE-8) leaves its column out of that row, so rows may differ in
     their columns; `statements` groups them.
     """
-    heading, name = table.heading, table.full_name
+    heading, name, backend = table.heading, table.full_name, table.connection.backend
     dicts = as_dicts(rows, heading.names)
-    fields = None
+    known = set(heading.names)
+    hidden = [(a.name, backend.to_driver(True, a.type)) for a in heading.attributes if a.hidden and a.in_key]
+    columns = [(a.name, a, _plain(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
+    every = tuple([n for n, _ in hidden] + [c[0] for c in columns])
+    may_be_empty = all(a.nullable or a.default is not None for a in heading)
+    fields = checked = None
     prepared = []
     for row in dicts:
-        if fields is None:
-            fields = list(row)
-        elif list(row) != fields and set(row) != set(fields):
-            raise DataJointError(f"{name}: Attempt to insert rows with different fields", rule="DML-3")
-        unknown = [f for f in row if f not in heading]
-        if unknown and not ignore_extra_fields:
-            raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
-        values = {}
-        for attribute in heading.attributes:
-            if attribute.hidden:  # DEF-4: the singleton key always holds true; other hidden columns take defaults
-                if attribute.in_key:
-                    values[attribute.name] = table.connection.backend.to_driver(True, attribute.type)
+        shape = tuple(row)
+        if shape != checked:  # the checks of a row's fields hold for every later row with the same fields
+            if fields is None:
+                fields = set(shape)
+            elif set(shape) != fields:
+                raise DataJointError(f"{name}: Attempt to insert rows with different fields", rule="DML-3")
+            unknown = [f for f in shape if f not in known]
+            if unknown and not ignore_extra_fields:
+                raise UnknownAttributeError(f"`{unknown[0]}` is not in the table heading of {name}", rule="DML-3")
+            checked = shape
+        values = [value for _, value in hidden]  # DEF-4: the singleton key holds true; other hidden columns default
+        left_out = None
+        for column, attribute, plain, convert in columns:
+            value = row.get(column)
+            if plain is not None and plain(value):
+                values.append(convert(value, attribute.type) if convert else value)
                 continue
-            if attribute.name not in row or is_missing(row[attribute.name], attribute):
+            if value is None or is_missing(value, attribute):
                 if attribute.in_key:
-                    raise MissingAttributeError(
-                        f"{name}: primary key attribute `{attribute.name}` has no value", rule="DML-2"
-                    )
+                    raise MissingAttributeError(f"{name}: primary key attribute `{column}` has no value", rule="DML-2")
+                left_out = (left_out or set()) | {column}
                 continue
-            values[attribute.name] = column_value(table, attribute, row[attribute.name], row, encode=encode)
-        if not any(not heading[n].hidden for n in values) and not all(
-            a.nullable or a.default is not None for a in heading
-        ):
+            values.append(column_value(table, attribute, value, row, encode=encode))
+        if len(values) == len(hidden) and not may_be_empty:
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
-        prepared.append(values)
+        prepared.append((every if left_out is None else tuple(c for c in every if c not in left_out), tuple(values)))
     return prepared
 
 
-def statements(table: Table, prepared: list[dict], *, skip_duplicates: bool) -> list[tuple[exp.Insert, list]]:
-    """One multi-row INSERT per group of rows with the same columns, each within the parameter cap."""
-    groups: dict[tuple[str, ...], list[list[Any]]] = {}
-    for values in prepared:
-        groups.setdefault(tuple(values), []).append(list(values.values()))
+def statements(
+    table: Table, prepared: list[tuple[tuple[str, ...], tuple]], *, skip_duplicates: bool
+) -> list[tuple[exp.Expression, list]]:
+    """One statement per group of rows with the same columns.
+
+    A few rows go as one multi-row INSERT (one round trip); more go as a `Batch` that the backend streams
+    (COPY on PostgreSQL, executemany elsewhere), which costs a few round trips but no huge statement.
+    """
+    groups: dict[tuple[str, ...], list[tuple]] = {}
+    for key, values in prepared:
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = []
+        rows.append(values)
+    backend = table.connection.backend
+    primary_key = tuple(table.heading.primary_key)
     result = []
-    target = table.connection.backend.table(table.schema_name, table.table_name)
     for columns, rows in groups.items():
-        per_statement = max(1, MAX_PARAMETERS // max(1, len(columns)))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            row = exp.Tuple(expressions=[placeholder()] * len(columns))
-            insert = exp.insert(
-                exp.Values(expressions=[row] * len(chunk)), target, columns=[identifier(c) for c in columns]
+        if len(rows) <= FEW_ROWS:
+            insert = _insert(
+                backend, table.schema_name, table.table_name, columns, len(rows), skip_duplicates, primary_key
             )
-            if skip_duplicates:
-                insert = table.connection.backend.skip_duplicates(insert, table.heading.primary_key)
-            result.append((insert, [value for row in chunk for value in row]))
+            result.append((insert, [value for row in rows for value in row]))
+        else:
+            insert = _insert(backend, table.schema_name, table.table_name, columns, 0, skip_duplicates, primary_key)
+            result.append((insert, Batch(rows)))
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _insert(backend, schema: str, name: str, columns: tuple[str, ...], rows: int, skip_duplicates: bool,
+            primary_key: tuple[str, ...]) -> exp.Expression:  # fmt: skip
+    """The INSERT of `rows` rows (0: the statement a Batch runs for each row), built and rendered once."""
+    target, names = backend.table(schema, name), [identifier(c) for c in columns]
+    if not rows and not skip_duplicates:
+        return backend.bulk_insert(target, names)
+    row = exp.Tuple(expressions=[placeholder() for _ in columns])
+    insert = exp.insert(exp.Values(expressions=[row] * max(1, rows)), target, columns=names)
+    return backend.skip_duplicates(insert, list(primary_key)) if skip_duplicates else insert
 
 
 def select_statement(table: Table, select: exp.Select, names: list[str], *, skip_duplicates: bool) -> exp.Insert:

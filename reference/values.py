@@ -53,7 +53,7 @@ def _integer(value: Any, attribute: Attribute, table: str) -> int:
     return int(value)
 
 
-_FLOAT_MAX = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
+FLOAT_MAX = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
 
 
 def _float(value: Any, attribute: Attribute, table: str) -> float:
@@ -64,7 +64,7 @@ def _float(value: Any, attribute: Attribute, table: str) -> float:
         number = float(value)
     except OverflowError:
         number = math.inf
-    if not abs(number) <= _FLOAT_MAX[attribute.type.name]:
+    if not abs(number) <= FLOAT_MAX[attribute.type.name]:
         raise _fail(attribute, table, value, f"is out of range for {attribute.type.name} (infinity is not stored)")
     return number
 

@@ -118,6 +118,27 @@ class Backend:
         """Server expressions for the `connection_id` and `user` a reservation records."""
         return {"connection_id": exp.func("CONNECTION_ID"), "user": exp.CurrentUser()}
 
+    def driver_converter(self, declared: DeclaredType) -> Callable[[Any, DeclaredType], Any] | None:
+        """What `to_driver` applies to a non-null value of this type; None when it passes unchanged."""
+        return self.TO_DRIVER.get(declared.name) if declared.kind == "core" else None
+
+    def value_converter(self, declared: DeclaredType) -> Callable[[Any, DeclaredType], Any] | None:
+        """What `from_driver` applies to a non-null fetched value of this type; None when it passes unchanged."""
+        return self.FROM_DRIVER.get(declared.name) if declared.kind == "core" else None
+
+    # --- bulk writes -------------------------------------------------------------------------------
+
+    def bulk_insert(self, target: exp.Table, columns: list[exp.Identifier]) -> exp.Expression:
+        """The statement that `write_rows` runs for many rows: a single-row INSERT by default."""
+        row = exp.Tuple(expressions=[placeholder() for _ in columns])
+        return exp.insert(exp.Values(expressions=[row]), target, columns=columns)
+
+    def write_rows(self, connection: Any, statement: exp.Expression, sql: str, rows: list[tuple]) -> Any:
+        """Run `sql` once per row; drivers batch executemany into few round trips. Returns the cursor."""
+        cursor = connection.cursor()
+        cursor.executemany(sql, rows)
+        return cursor
+
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:

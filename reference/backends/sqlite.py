@@ -98,7 +98,7 @@ class SQLiteBackend(Backend):
 
     def session_identity(self) -> dict[str, exp.Expression]:
         """An embedded database has no server session: no connection id, and the operating-system user."""
-        user = exp.Placeholder()
+        user = placeholder()
         user.meta["value"] = getpass.getuser()
         return {"connection_id": exp.Literal.number(0), "user": user}
 

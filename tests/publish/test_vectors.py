@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from djspecs.conformance.adapters.reference import Builder, declare_tables
+import djspecs.reference as dj
+from djspecs.conformance.adapters.builder import Builder
+from djspecs.conformance.adapters.reference import declare_classes
 from djspecs.conformance.values import decode_row
 from djspecs.publish import export
 from djspecs.publish.importer import BundleError, import_bundle
@@ -24,11 +26,11 @@ def test_there_are_publish_vectors():
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("vector", VECTORS, ids=[v.id for v in VECTORS])
 def test_publish_vector(vector, backend, new_schema, tmp_path):
-    classes = declare_tables(new_schema(backend), vector.tables)
+    classes = declare_classes(new_schema(backend), vector.tables)
     for name, rows in vector.rows.items():
         classes[name].insert([decode_row(r) for r in rows], allow_direct_insert=True)
     spec, expect = vector.do["export"], vector.expect["bundle"]
-    builder = Builder(classes)
+    builder = Builder(dj, classes)
     summary = export(
         [builder.expression(node) for node in spec["source"]],
         tmp_path / "bundle",
