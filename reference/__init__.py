@@ -7,7 +7,7 @@ a sqlglot expression tree and rendered for the backend's dialect.
 import logging
 
 from . import codecs, errors
-from .codecs import Codec, MatCell, MatStruct, NpyRef, ObjectRef, SchemaCodec, get_codec, list_codecs
+from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
@@ -63,8 +63,6 @@ __all__ = [
     "Lookup",
     "LostConnectionError",
     "Manual",
-    "MatCell",
-    "MatStruct",
     "MissingTableError",
     "Not",
     "NpyRef",
@@ -92,3 +90,10 @@ __all__ = [
     "logger",
     "virtual_schema",
 ]
+
+
+def __getattr__(name: str):
+    """API-1: MatCell and MatStruct need numpy, an optional dependency; they load on first access."""
+    if name in ("MatCell", "MatStruct"):
+        return getattr(codecs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

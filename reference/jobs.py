@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from . import catalog
+from . import catalog, codecs
 from .backends.base import placeholder
-from .codecs.blob_pack import pack
 from .compiler import Compiler, column
 from .conditions import Not
 from .declare import resolve
@@ -187,7 +186,7 @@ class JobTable(Table):
         if len(error_message) > ERROR_MESSAGE_LENGTH:
             error_message = error_message[: ERROR_MESSAGE_LENGTH - len(TRUNCATED)] + TRUNCATED
         # JOB-1: bound as a raw value, so packed here as the `<blob>` codec would (DataJoint reads it back).
-        stack = None if error_stack is None else pack(error_stack)
+        stack = None if error_stack is None else codecs.pack(error_stack)
         changes = {"status": "error", "completed_time": self.connection.backend.now(),
                    "error_message": error_message, "error_stack": stack}  # fmt: skip
         self._set(key, changes)
