@@ -98,8 +98,8 @@ def converters(expression: QueryExpression, names: Sequence[str]) -> list[tuple[
 
 def _converted(fetched: list, converters: list[tuple[int, Any]]) -> list:
     """Rows with each non-null value of a converted column converted (CODEC-5: NULL bypasses the decoders)."""
-    if not converters:
-        return fetched
+    if not converters:  # a list even where the driver returns a tuple of rows (PyMySQL): to_arrays needs one
+        return fetched if isinstance(fetched, list) else list(fetched)
     result = []
     for row in fetched:
         row = list(row)

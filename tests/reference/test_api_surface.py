@@ -112,3 +112,9 @@ def test_virtual_module_holds_the_classes_of_a_schema(connection, schema):  # AP
     _declare(schema)
     module = dj.VirtualModule("lab", schema.database, connection=connection)
     assert module.__name__ == "lab" and len(module.Animal()) == 2 and len(module.Animal.Organ()) == 0
+
+
+def test_to_arrays_holds_every_row_on_every_backend(schema):  # FETCH-1 (PyMySQL returns rows as a tuple)
+    pytest.importorskip("numpy")
+    Animal, _ = _declare(schema)
+    assert len(Animal.proj().to_arrays()) == 2 and len(Animal.to_arrays()) == 2
