@@ -74,9 +74,10 @@ def _bars() -> Progress:
 @click.option("--croissant", is_flag=True, help="Also write croissant.json.")
 @click.option("--method", default="auto", show_default=True, type=click.Choice(["auto", "arrow", "rows"]))
 @click.option("--overwrite", is_flag=True, help="Replace an existing bundle at DESTINATION.")
+@click.option("--objects", is_flag=True, help="Copy the store objects of codec columns into the bundle.")
 @click.option("--storage-option", "storage", multiple=True, metavar="KEY=VALUE", help="fsspec option (repeatable).")
 def export_command(destination, backend, host, port, user, password, database, schemas, tables, restrictions,
-                   downstream, no_upstream, datacite, croissant, method, overwrite, storage) -> None:  # fmt: skip
+                   downstream, no_upstream, datacite, croissant, method, overwrite, objects, storage) -> None:  # fmt: skip
     """Export tables, restrictions with their closure, or whole schemas to a bundle at DESTINATION
     (a folder, a .zip, memory:// or s3:// URL)."""
     from djspecs.publish import Progress as ExportProgress
@@ -99,7 +100,7 @@ def export_command(destination, backend, host, port, user, password, database, s
                     bars.advance(self.task, count)
 
             summary = export(sources, destination, metadata=metadata, upstream=not no_upstream, downstream=downstream,
-                             croissant=croissant, method=method, overwrite=overwrite, count_rows=True,
+                             croissant=croissant, method=method, overwrite=overwrite, count_rows=True, objects=objects,
                              storage_options=_storage_options(storage), progress=Bars())  # fmt: skip
     except (DataJointError, ValueError, TypeError, OSError) as error:
         raise click.ClickException(str(error)) from None
@@ -173,8 +174,10 @@ def validate_command(bundle, quick, storage) -> None:
 @click.argument("bundle")
 @server_options
 @click.option("--schema", "schema_name", required=True, help="The schema to create and load (must be empty).")
+@click.option("--shared-store", is_flag=True, help="Store columns without objects in the bundle: the target's "
+              "stores already hold the objects.")  # fmt: skip
 @click.option("--storage-option", "storage", multiple=True, metavar="KEY=VALUE", help="fsspec option (repeatable).")
-def import_command(bundle, backend, host, port, user, password, database, schema_name, storage) -> None:
+def import_command(bundle, backend, host, port, user, password, database, schema_name, shared_store, storage) -> None:
     """Load a bundle into an empty schema: validated first, tables declared, rows loaded parents first."""
     from djspecs.publish.importer import import_bundle
     from djspecs.reference import DataJointError, Schema
@@ -184,7 +187,7 @@ def import_command(bundle, backend, host, port, user, password, database, schema
         schema = Schema(schema_name, connection=connection)
         with _bars() as bars:
             task = bars.add_task(f"loading into {schema_name}", total=None)
-            summary = import_bundle(bundle, schema, storage_options=_storage_options(storage),
+            summary = import_bundle(bundle, schema, storage_options=_storage_options(storage), shared_store=shared_store,
                                     on_rows=lambda n: bars.advance(task, n))  # fmt: skip
     except DataJointError as error:
         raise click.ClickException(str(error)) from None
@@ -192,7 +195,8 @@ def import_command(bundle, backend, host, port, user, password, database, schema
     for name, rows in summary.tables.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    console.print(f"{summary.rows:,} rows; {summary.foreign_keys_checked} foreign keys checked, all satisfied")
+    console.print(f"{summary.rows:,} rows; {summary.foreign_keys_checked} foreign keys checked, all satisfied"
+                  + (f"; {summary.objects} store objects ({summary.object_bytes:,} bytes) written" if summary.objects else ""))  # fmt: skip
 
 
 COMMANDS = (export_command, validate_command, import_command)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from djspecs import __version__
 
-from . import bag, descriptors, pipeline, transfer
+from . import bag, descriptors, objects, pipeline, transfer
 from .citation import Citation, bibtex, citation_cff, from_datacite
 from .destination import Destination
 from .parquet import ROW_GROUP_ROWS, write_table
@@ -65,12 +65,14 @@ def export(
     overwrite: bool = False,
     progress: Progress | None = None,
     count_rows: bool = False,
+    objects: bool = False,
 ) -> ExportSummary:
     """Export `source` (a Schema, a table, a query expression or a list of them) to a bundle at `destination`.
 
     `metadata` is a DataCite record: any object with `to_xml()` and `to_json()` (such as
     `djspecs.publish.datacite.Record`), or a dict that `Record.from_dict` accepts. `upstream` adds the rows
-    the selection references; `downstream` adds the rows that reference the selection.
+    the selection references; `downstream` adds the rows that reference the selection. `objects` copies the
+    store objects that codec columns reference into data/objects/ (PUB-12).
     """
     items = resolve(source if isinstance(source, list | tuple) else [source], upstream=upstream, downstream=downstream)
     record = _record(metadata)
@@ -82,7 +84,7 @@ def export(
     staging = target.staging()
     try:
         summary = _write(staging, items, citation, record, record_json, progress, croissant=croissant,
-                         method=method, row_group_rows=row_group_rows, count_rows=count_rows)  # fmt: skip
+                         method=method, row_group_rows=row_group_rows, count_rows=count_rows, export_objects=objects)  # fmt: skip
         target.commit(staging)
     except BaseException:
         target.abort(staging)
@@ -92,9 +94,10 @@ def export(
 
 
 def _write(staging, items, citation: Citation, record, record_json, progress, *, croissant, method, row_group_rows,
-           count_rows) -> ExportSummary:  # fmt: skip
+           count_rows, export_objects) -> ExportSummary:  # fmt: skip
     connection = items[0].expression.connection
     summary = ExportSummary(destination="", doi=citation.doi)
+    copied: dict[str, dict] = {}
     written, headings, resources = {}, {}, []
     resource_of = {item.base: item.name for item in items if item.base}
     for item in items:
@@ -119,6 +122,8 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
             on_rows=progress.rows,
         )
         written[item.name] = result.written
+        if export_objects and (in_store := objects.store_columns({a.name: a.type for a in heading})):
+            objects.copy_objects(staging, connection.settings, result.written.path, in_store, copied)
         table_schema = descriptors.table_schema(heading)
         if keys := descriptors.foreign_keys(item, resource_of):
             table_schema["foreignKeys"] = keys
@@ -152,11 +157,10 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
         tables = [(item, headings[item.name], written[item.name]) for item in items]
         _json(staging, "data/croissant.json", descriptors.croissant(citation, tables, created=created))
     package_name = "-".join(sorted({i.base[0] for i in items if i.base})) or "query-results"
-    _json(
-        staging,
-        "data/datapackage.json",
-        descriptors.datapackage(citation, resources, name=package_name.lower(), created=created),
-    )
+    package = descriptors.datapackage(citation, resources, name=package_name.lower(), created=created)
+    if export_objects:
+        package[objects.PACKAGE_KEY] = [copied[path] for path in sorted(copied)]
+    _json(staging, "data/datapackage.json", package)
     _json(staging, "data/ro-crate-metadata.json", descriptors.ro_crate(citation, staging.payload(), created=created))
     bag.write_tag_files(
         staging,

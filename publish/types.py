@@ -20,6 +20,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from djspecs.reference.codecs.chain import storage_type
+from djspecs.reference.errors import DataJointError
 from djspecs.reference.types import DeclaredType
 
 _INTEGERS = {"int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(), "int64": pa.int64()}
@@ -179,6 +181,8 @@ def _python_storage(values: Sequence[Any], declared: DeclaredType) -> list:
         return [v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v for v in values]
     if name == "bool":
         return [None if v is None else bool(v) for v in values]
+    if _json_codec(declared):  # PostgreSQL's driver gives dicts, MariaDB's and SQLite's give text
+        return [None if v is None else canonical_json(v).encode() for v in values]
     if declared.kind != "core":
         if arrow_type(declared) == pa.large_string():  # native text, time, enum...: their text
             return [None if v is None else v if isinstance(v, str) else str(v) for v in values]
@@ -220,8 +224,20 @@ def to_arrow(values: pa.Array | Sequence[Any], declared: DeclaredType) -> pa.Arr
     return pa.array(storage, target)
 
 
+def _json_codec(declared: DeclaredType) -> bool:
+    """A codec column stored as json (the metadata of store codecs); exported as canonical JSON bytes."""
+    if declared.kind != "codec":
+        return False
+    try:
+        return storage_type(declared).name == "json"
+    except DataJointError:  # a codec this process does not know: its stored bytes as they are
+        return False
+
+
 def _arrow_cast(values: pa.Array, declared: DeclaredType, target: pa.DataType) -> pa.Array | None:
     """The cast done by Arrow itself where it gives the canonical value; None sends the values through Python."""
+    if _json_codec(declared):
+        return None
     source, name = values.type, declared.name if declared.kind == "core" else None
     text = pa.types.is_string(source) or pa.types.is_large_string(source)
     if name == "char" and text:

@@ -39,6 +39,7 @@ class Report:
     bytes: int = 0
     rows: int = 0
     tables: int = 0
+    objects: int = 0
     doi: str = ""
 
     @property
@@ -186,3 +187,22 @@ def _check_package(bundle: Bundle, package: dict, actual: dict, report: Report, 
         keys[resource.get("name")] = key_values
     if deep:
         table_checks.check_foreign_keys(resources, keys, report)
+    _check_objects(package.get("djspecs:objects"), actual, report)
+
+
+def _check_objects(entries, actual: dict, report: Report) -> None:
+    """PUB-12: each store object the Data Package lists is in the bag with the listed SHA-256 and size."""
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        path = "data/" + str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        where = f"djspecs:objects/{index}"
+        if path not in actual:
+            report.add(path or "data/datapackage.json", where, "store object listed in datapackage.json is missing")
+            continue
+        digest, size = actual[path]
+        if entry.get("hash") != f"sha256:{digest}":
+            report.add(
+                path, f"{where}/hash", f"datapackage.json says {entry.get('hash')}, the file's is sha256:{digest}"
+            )
+        if entry.get("bytes") != size:
+            report.add(path, f"{where}/bytes", f"datapackage.json says {entry.get('bytes')}, the file has {size}")
+        report.objects += 1
