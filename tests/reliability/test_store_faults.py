@@ -76,7 +76,7 @@ def rows(tmp_path, start: int) -> list[dict]:
     for rec_id in range(start, start + ROWS):
         folder = tmp_path / f"run{rec_id}"
         (folder / "sub").mkdir(parents=True, exist_ok=True)
-        (folder / "a.bin").write_bytes(bytes([rec_id]) * 64)
+        (folder / "a.bin").write_bytes(bytes([rec_id % 256]) * 64)
         (folder / "sub" / "b.bin").write_bytes(uuid.uuid4().bytes * 8)
         trace, raw = np.arange(50.0) * rec_id, uuid.uuid4().bytes * 16
         result.append({"rec_id": rec_id, "trace": trace, "raw": raw, "output": folder})
