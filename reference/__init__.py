@@ -38,7 +38,7 @@ CAPABILITIES = frozenset(
     {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
      "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
      "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
-     "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "jobs",
+     "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "populate.upstream", "jobs",
      "jobs.metadata"}
 )  # fmt: skip
 

@@ -24,6 +24,7 @@ from .compiler import Compiler, column
 from .errors import DataJointError
 from .provenance import code_version
 from .settings import config
+from .upstream import Upstream
 from .values import normalize
 
 if TYPE_CHECKING:
@@ -185,6 +186,10 @@ class AutoPopulate:
             raise NotImplementedError(
                 f"{type(self).__name__} must define make, or make_fetch, make_compute and make_insert"
             )
+        with self._making(key):
+            return self._run_make(key, make_kwargs, started, clock, generator, three_part)
+
+    def _run_make(self, key, make_kwargs, started, clock, generator, three_part) -> bool:
         if generator or three_part:
             fetched = self._fetch(key, make_kwargs, generator)
             computed = self._compute(key, fetched, generator, make_kwargs)
@@ -248,6 +253,23 @@ class AutoPopulate:
             steps.close()
         else:
             self.make_insert(dict(key), *computed)
+
+    @property
+    def upstream(self) -> Upstream:
+        """POP-5: inside make, the ancestors of this table restricted to the rows the key depends on."""
+        upstream = self.__dict__.get("_upstream")
+        if upstream is None:
+            raise DataJointError(f"self.upstream of {self.full_name} is available only inside make", rule="POP-5")
+        return upstream
+
+    @contextmanager
+    def _making(self, key: dict):
+        """POP-5: one upstream trace per make call, built when first read."""
+        self._upstream = Upstream(self, dict(key))
+        try:
+            yield
+        finally:
+            self._upstream = None
 
     @contextmanager
     def _populating(self):
