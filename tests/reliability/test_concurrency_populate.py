@@ -60,7 +60,7 @@ def populate(backend, database, seconds, path, results):
         results.put(dict(outcomes))
 
 
-def test_populate_during_concurrent_writes_computes_each_key_once(contested, tmp_path):  # POP-20, DML-31
+def test_populate_during_concurrent_writes_computes_each_key_once(contested, tmp_path):  # noqa: F811  POP-20, DML-31
     backend, schema = contested
     Total = declare_total(schema, declare(schema)[0])
     Total.populate(
