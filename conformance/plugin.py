@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 
 import pytest
 
@@ -75,6 +76,9 @@ class Suite:
         seed = config.getoption("hypothesis_seed", None)
         self.seed = int(seed) if seed is not None else None  # None: derandomized (ci) or hypothesis's own
         url = {"postgresql": option(config, "postgres_url"), "mysql": option(config, "mysql_url")}.get(self.backend)
+        if self.backend == "sqlite":  # a file, so that a second connection (LIN-4, DML-35) sees the same database
+            self._folder = tempfile.TemporaryDirectory(prefix="djspecs-conformance-")
+            url = os.path.join(self._folder.name, "conformance.sqlite")
         self.url = url
         adapter = load_adapter(self.impl)
         self.adapter = Guarded(adapter)

@@ -88,8 +88,6 @@ def test_delete_with_prompt_commits_only_on_confirmation(adapter, schema, monkey
 
 @pytest.mark.rules("DML-35", requires=["python.api"])
 def test_delete_blocked_by_an_unloaded_schema_is_rolled_back(adapter, schema, api, conformance):
-    if conformance.backend == "sqlite" and not conformance.url:
-        pytest.skip("two connections to an in-memory SQLite database see two databases; give a file as the URL")
     tables = pipeline(adapter, schema)
     other = adapter.create_schema(conformance.schema_name())
     try:

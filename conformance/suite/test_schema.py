@@ -171,8 +171,6 @@ def test_a_foreign_key_to_an_undeclared_table_is_refused(adapter, schema):
 
 @pytest.mark.rules("LIN-4", requires=["lineage"])
 def test_without_a_lineage_table_matching_is_unchecked_with_a_warning(adapter, schema, conformance):
-    if conformance.backend == "sqlite" and not conformance.url:
-        pytest.skip("a second connection to an in-memory SQLite database sees another database; give a file URL")
     definitions = [{"name": "A", "tier": "manual", "definition": "a_id : int32\n---\nlabel : varchar(8)"},
                    {"name": "B", "tier": "manual", "definition": "b_id : int32\n---\nlabel : varchar(8)"}]  # fmt: skip
     tables = adapter.declare(schema, definitions)
