@@ -19,7 +19,7 @@ import djspecs.reference as rdj
 from djspecs.reference import fetch as reference_fetch
 from djspecs.reference.compiler import Compiler
 
-from . import data, raw
+from . import data, pipeline, raw
 from .timing import Work
 
 with warnings.catch_warnings():  # "No datajoint.json found": DataJoint is configured per Instance
@@ -35,24 +35,20 @@ QUERIES = ("fetch_dicts", "fetch_pandas", "fetch_arrow", "restrict_keys", "join3
 
 
 def _make(self, key):
-    """A trivial make: one row computed from the key."""
+    """A trivial make: one row computed from the key (as bench.pipeline.Result's)."""
     self.insert1({**key, "doubled": 2 * key["item_id"]})
 
 
-def declare(schema, lib, *, populate: bool = True) -> dict[str, type]:
-    """The benchmark's tables, declared through `schema` with the classes of `lib` (either implementation)."""
+def declare_datajoint(schema) -> dict[str, type]:
+    """The benchmark's tables as DataJoint classes (DataJoint forks its workers, so local classes serve)."""
     context: dict[str, type] = {}
-    specs = [("Subject", lib.Manual, data.SUBJECT), ("Session", lib.Manual, data.SESSION),
-             ("Trial", lib.Manual, data.TRIAL), ("Bulk", lib.Manual, data.BULK), ("Root", lib.Manual, data.ROOT),
-             ("Mid", lib.Manual, data.MID), ("Leaf", lib.Manual, data.LEAF), ("Item", lib.Manual, data.ITEM)]  # fmt: skip
-    if populate:
-        specs.append(("Result", lib.Computed, data.RESULT))
-    for name, base, definition in specs:
-        namespace = {"definition": definition, "__module__": __name__}
-        if base is lib.Computed:
+    for cls in pipeline.TABLES:
+        base = datajoint.Computed if cls.tier == "computed" else datajoint.Manual
+        namespace = {"definition": cls.definition, "__module__": __name__}
+        if base is datajoint.Computed:
             namespace["make"] = _make
-        context[name] = type(name, (base,), namespace)
-        schema(context[name])
+        context[cls.__name__] = type(cls.__name__, (base,), namespace)
+        schema(context[cls.__name__])
     return context
 
 
@@ -172,7 +168,7 @@ class Reference(_Library):
         super().__init__(backend, settings, sizes, schema_name)
         self.connection = rdj.Connection({"database.backend": backend, **settings})
         self.schema = rdj.Schema(schema_name, connection=self.connection)
-        self.tables = declare(self.schema, rdj)
+        self.tables = pipeline.bind(self.schema)
         self.declared = 0
 
     def clear_jobs(self) -> None:
@@ -237,7 +233,7 @@ class DataJoint(_Library):
 
         connection._execute_query = counted
         self.schema = self.instance.Schema(schema_name, context={})
-        self.tables = declare(_Binder(self.schema), datajoint)
+        self.tables = declare_datajoint(_Binder(self.schema))
         self.declared = 0
 
     def clear_jobs(self) -> None:

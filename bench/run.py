@@ -71,7 +71,8 @@ def settings_for(backend: str, workdir: Path) -> dict:
     return dict(SERVERS[backend])
 
 
-def run_backend(backend: str, sizes: data.Sizes, steps: list[Step], workdir: Path) -> list[dict]:
+def run_backend(backend: str, sizes: data.Sizes, steps: list[Step], workdir: Path, limit_s: float) -> list[dict]:
+    """Every step on one backend; a single run taking longer than `limit_s` is recorded as failed."""
     settings = settings_for(backend, workdir)
     try:
         reference = impls.Reference(backend, settings, sizes, impls.unique_name("ref"))
@@ -104,7 +105,7 @@ def run_backend(backend: str, sizes: data.Sizes, steps: list[Step], workdir: Pat
                 if work is not None:
                     works[name] = work
             started = time.perf_counter()
-            interleave(works, step.runs, step.budget_s)
+            interleave(works, step.runs, step.budget_s, limit_s)
             records += _records(step, backend, works, notes)
             console.print(f"{backend:>10} {step.operation:<22} {step.size:>9,}  " + "  ".join(
                 f"{n} {w.median * 1000:,.1f} ms" if w.median is not None else f"{n} failed" for n, w in works.items()
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
         for backend in filter(None, args.backends.split(",")):
-            records += run_backend(backend, sizes, steps, Path(workdir))
+            records += run_backend(backend, sizes, steps, Path(workdir), limit_s=60 if args.quick else 600)
     if not args.no_export and (not args.only or "export" in args.only.split(",")):
         records += export.run(SERVERS["postgresql"], quick=args.quick, console=console)
     add_ratios(records)

@@ -54,3 +54,21 @@ def test_quick_benchmark_writes_records_ratios_and_page(tmp_path):
     text = page.read_text()
     assert "## Targets" in text and "fetch 100k as dicts" in text
     assert (tmp_path / "assets" / "vs-datajoint.png").stat().st_size > 1000
+
+
+def test_a_run_that_hangs_is_recorded_as_failed_and_its_workers_ended():
+    import multiprocessing
+    import time
+
+    from bench.timing import Work
+
+    def hang():
+        worker = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
+        worker.start()
+        worker.join()
+
+    work = Work(run=hang, sample_memory=False)
+    started = time.perf_counter()
+    work.once(limit_s=2)
+    assert work.error.startswith("RunTimeout: no result after 2 s") and not work.times
+    assert time.perf_counter() - started < 30 and not multiprocessing.active_children()
