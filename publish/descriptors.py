@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from .citation import Citation
+from .datacite.citation import Citation
 from .parquet import MEDIA_TYPE
 from .types import croissant_type, table_schema_field
 
@@ -32,9 +32,9 @@ def _media_type(path: str) -> str:
 
 
 def _license(citation: Citation) -> dict | None:
-    if not citation.license_id:
+    if not citation.license:
         return None
-    license_ = {"name": citation.license_id}
+    license_ = {"name": citation.license}
     if citation.license_url:
         license_["path"] = citation.license_url
     return license_
@@ -74,7 +74,7 @@ def datapackage(citation: Citation, resources: list[dict], *, name: str, created
         "resources": resources,
     }
     if citation.doi:
-        package["id"] = citation.doi_url
+        package["id"] = citation.link
     if citation.description:
         package["description"] = citation.description
     if citation.version:
@@ -83,8 +83,8 @@ def datapackage(citation: Citation, resources: list[dict], *, name: str, created
         package["keywords"] = list(citation.keywords)
     if license_ := _license(citation):
         package["licenses"] = [license_]
-    if citation.creators:
-        package["contributors"] = [{"title": c.name, "roles": ["creator"]} for c in citation.creators]
+    if citation.authors:
+        package["contributors"] = [{"title": c.display, "roles": ["creator"]} for c in citation.authors]
     return package
 
 
@@ -118,12 +118,12 @@ def ro_crate(citation: Citation, files: list, *, created: str) -> dict:
     if citation.description:
         root["description"] = citation.description
     if citation.doi:
-        root["identifier"] = citation.doi_url
-        root["cite-as"] = citation.doi_url
-    if citation.license_id:
-        root["license"] = {"@id": f"https://spdx.org/licenses/{citation.license_id}"}
-    if citation.creators:
-        root["author"] = [{"@id": _person_id(c)} for c in citation.creators]
+        root["identifier"] = citation.link
+        root["cite-as"] = citation.link
+    if citation.license:
+        root["license"] = {"@id": f"https://spdx.org/licenses/{citation.license}"}
+    if citation.authors:
+        root["author"] = [{"@id": _person_id(c)} for c in citation.authors]
     graph = [
         {
             "@id": "ro-crate-metadata.json",
@@ -143,13 +143,13 @@ def ro_crate(citation: Citation, files: list, *, created: str) -> dict:
         }
         for f in parts
     ]
-    graph += [{"@id": _person_id(c), "@type": "Person", "name": c.name} for c in citation.creators]
-    if citation.license_id:
+    graph += [{"@id": _person_id(c), "@type": "Person", "name": c.display} for c in citation.authors]
+    if citation.license:
         graph.append(
             {
-                "@id": f"https://spdx.org/licenses/{citation.license_id}",
+                "@id": f"https://spdx.org/licenses/{citation.license}",
                 "@type": "CreativeWork",
-                "name": citation.license_id,
+                "name": citation.license,
             }
         )
     return {"@context": f"https://w3id.org/ro/crate/{ROCRATE_VERSION}/context", "@graph": graph}
@@ -162,7 +162,7 @@ def _crate_id(path: str) -> str:
 def _person_id(creator) -> str:
     if creator.orcid:
         return creator.orcid if creator.orcid.startswith("http") else f"https://orcid.org/{creator.orcid}"
-    return "#" + quote(creator.name)
+    return "#" + quote(creator.display)
 
 
 def croissant(citation: Citation, tables: list[tuple], *, created: str) -> dict:
@@ -206,9 +206,9 @@ def croissant(citation: Citation, tables: list[tuple], *, created: str) -> dict:
         "dct:conformsTo": "http://mlcommons.org/croissant/1.1",
         "name": citation.title,
         "description": citation.description or citation.title,
-        "license": f"https://spdx.org/licenses/{citation.license_id}" if citation.license_id else "",
-        "url": citation.doi_url,
-        "creator": [{"@type": "sc:Person", "name": c.name} for c in citation.creators],
+        "license": f"https://spdx.org/licenses/{citation.license}" if citation.license else "",
+        "url": citation.link,
+        "creator": [{"@type": "sc:Person", "name": c.display} for c in citation.authors],
         "datePublished": created[:10],
         "version": citation.version or "1.0.0",
         "distribution": distribution,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from djspecs import __version__
 
 from . import bag, descriptors, objects, pipeline, transfer
-from .citation import Citation, bibtex, citation_cff, from_datacite
+from .datacite.citation import Citation, from_record
 from .destination import Destination
 from .parquet import ROW_GROUP_ROWS, write_table
 from .selection import Item, resolve
@@ -77,7 +77,7 @@ def export(
     items = resolve(source if isinstance(source, list | tuple) else [source], upstream=upstream, downstream=downstream)
     record = _record(metadata)
     record_json = record.to_json() if record is not None else None
-    citation = from_datacite(_attributes(record_json), fallback_title=f"Export of {', '.join(i.name for i in items)}")
+    citation = from_record(record, fallback_title=f"Export of {', '.join(i.name for i in items)}")
     target = Destination(destination, storage_options=storage_options, overwrite=overwrite)
     target.check_free()
     progress = progress or Progress()
@@ -148,8 +148,8 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
                                                      "exported_by": f"djspecs {__version__}"})  # fmt: skip
     stats = {t.resource: t.rows for t in summary.tables}
     staging.write_text("data/README.md", pipeline.readme(citation, document, stats, diagram))
-    staging.write_text("data/CITATION.cff", citation_cff(citation))
-    staging.write_text("data/citation.bib", bibtex(citation))
+    staging.write_text("data/CITATION.cff", citation.cff())
+    staging.write_text("data/citation.bib", citation.bibtex() + "\n")
     if record is not None:
         staging.write_text("data/datacite.xml", record.to_xml())
         _json(staging, "data/datacite.json", record_json)
@@ -174,13 +174,6 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
 
 def _json(staging, path: str, document) -> None:
     staging.write_text(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n")
-
-
-def _attributes(record_json: dict | None) -> dict | None:
-    """The attributes of a REST record, whether or not it comes in its JSON:API envelope."""
-    if record_json and "data" in record_json:
-        return record_json["data"].get("attributes", {})
-    return record_json
 
 
 def _record(metadata):

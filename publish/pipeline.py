@@ -13,7 +13,7 @@ from djspecs.reference import catalog
 from djspecs.reference.describe import describe
 from djspecs.reference.naming import class_name, tier_of
 
-from .citation import Citation
+from .datacite.citation import Citation
 from .selection import table_expression
 
 
@@ -136,7 +136,7 @@ def readme(citation: Citation, document: dict, stats: dict, diagram: str) -> str
     if citation.description:
         parts += [citation.description, ""]
     if citation.doi:
-        parts += [f"Cite this dataset as <{citation.doi_url}> (the DOI of this version).", ""]
+        parts += [f"Cite this dataset as <{citation.link}> (the DOI of this version).", ""]
     parts += [
         "This folder is a BagIt bag. Its `data/` folder is an RO-Crate (`ro-crate-metadata.json`) and a",
         "Frictionless Data Package (`datapackage.json`); `datacite.xml`/`datacite.json` hold the DataCite",

@@ -1,4 +1,8 @@
-"""Formatted citations (APA 7, BibTeX, Citation File Format) of a DataCite record or of a CITATION.cff.
+"""Citations of a DataCite record or of a CITATION.cff, and their formats: APA 7, BibTeX, Citation File Format.
+
+The one citation model of djspecs: the CLI formats it (`djspecs cite`), and a bundle takes every title,
+creator, year, DOI, version, licence and description it shows (RO-Crate, datapackage.json, Croissant,
+README, CITATION.cff, citation.bib; PUB-8) from the citation of its DataCite record.
 
 Which DOI to cite: a version DOI pins the exact data (reproducibility); a concept DOI always resolves to the
 latest version. A record says which it is through its `IsVersionOf` / `HasVersion` links.
@@ -6,6 +10,7 @@ latest version. A record says which it is through its `IsVersionOf` / `HasVersio
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -25,6 +30,11 @@ class Author:
     name: str | None = None  # an organisation, or a person given only as one string
     orcid: str | None = None
     affiliation: str | None = None
+
+    @property
+    def display(self) -> str:
+        """The name as people read it: an organisation's name, or given and family name."""
+        return self.name or " ".join(filter(None, (self.given, self.family)))
 
     def apa(self) -> str:
         if not self.family:
@@ -48,8 +58,11 @@ class Citation:
     doi: str | None = None
     url: str | None = None
     kind: str = "Dataset"  # DataCite resourceTypeGeneral
-    license: str | None = None
+    license: str | None = None  # an SPDX identifier
+    license_url: str | None = None
     date: str | None = None  # date released (YYYY-MM-DD), when known
+    description: str | None = None  # the abstract
+    keywords: tuple[str, ...] = ()
 
     @property
     def link(self) -> str | None:
@@ -101,9 +114,10 @@ class Citation:
             "authors": authors,
             "version": self.version,
             "doi": self.doi,
-            "date-released": self.date,
+            "date-released": self.date or (f"{self.year}-01-01" if self.year else None),
             "license": self.license,
             "url": self.url,
+            "keywords": list(self.keywords),
         }
         return yaml.safe_dump({k: v for k, v in document.items() if v}, sort_keys=False, allow_unicode=True)
 
@@ -126,12 +140,15 @@ def _author_of(person) -> Author:
     return Author(family, given, person.name, orcid, affiliation)
 
 
-def from_record(record: Record) -> Citation:
+def from_record(record: Record | None, *, fallback_title: str = "") -> Citation:
+    """The citation of a record; no record gives a citation of `fallback_title` alone, dated this year."""
+    if record is None:
+        return Citation(title=fallback_title, year=str(dt.date.today().year))
     title = next((t.title for t in record.titles if not t.title_type), record.titles[0].title if record.titles else "")
     issued = next((d.date for d in record.dates if d.date_type == "Issued"), None)
-    spdx = next(
-        (r.rights_identifier for r in record.rights_list if (r.rights_identifier_scheme or "").upper() == "SPDX"), None
-    )
+    spdx = [r for r in record.rights_list if (r.rights_identifier_scheme or "").upper() == "SPDX"]
+    rights = next(iter(spdx or record.rights_list), None)
+    abstract = next((d.description for d in record.descriptions if d.description_type == "Abstract"), None)
     return Citation(
         title=title,
         authors=[_author_of(person) for person in record.creators],
@@ -141,8 +158,11 @@ def from_record(record: Record) -> Citation:
         doi=record.doi,
         url=record.url,
         kind=record.resource_type_general or "Dataset",
-        license=spdx,
+        license=rights.rights_identifier if rights else None,
+        license_url=rights.rights_uri if rights else None,
         date=issued if issued and len(issued) == 10 else None,
+        description=abstract or next((d.description for d in record.descriptions if d.description), None),
+        keywords=tuple(s.subject for s in record.subjects if s.subject),
     )
 
 

@@ -28,7 +28,7 @@ def test_citation_facts_come_from_the_datacite_record(bundle):
         {"family-names": "Doe", "given-names": "Ann", "orcid": "https://orcid.org/0000-0002-1825-0097"}
     ]
     bib = (bundle / "citation.bib").read_text()
-    assert bib.startswith("@misc{doe2026,") and f"doi = {{{doi}}}" in bib and "Mice \\& sessions" in bib
+    assert bib.startswith("@misc{doe2026mice,") and f"doi = {{{doi}}}" in bib and "Mice \\& sessions" in bib
     crate = {e["@id"]: e for e in json.loads((bundle / "ro-crate-metadata.json").read_text())["@graph"]}
     assert crate["./"]["identifier"] == f"https://doi.org/{doi}"
     assert crate["./"]["license"] == {"@id": "https://spdx.org/licenses/CC-BY-4.0"}
