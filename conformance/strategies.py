@@ -17,7 +17,8 @@ import yaml
 from hypothesis import strategies as st
 
 INT32 = (-(2**31), 2**31 - 1)
-TEXT = st.text(alphabet=st.sampled_from("abcAB xyzéßø漢字'%_"), min_size=1, max_size=10).map(str.strip).filter(bool)
+# Text keeps leading and trailing spaces: 'a' and 'a ' are different values (TYPE-7, no-pad collation).
+TEXT = st.text(alphabet=st.sampled_from("abcAB xyzéßø漢字'%_"), min_size=1, max_size=10)
 # Core types with values every backend stores exactly (floats as halves, datetimes to the second).
 CORE_TYPES = {
     "int8": st.integers(-128, 127),

@@ -77,6 +77,17 @@ def test_text_is_utf8_and_compared_as_the_knob_says(adapter, schema, conformance
     assert len(lower.rows) == (0 if binary else 1), f"string_collation is declared {conformance.knobs}"
 
 
+@pytest.mark.rules("TYPE-7")
+def test_trailing_spaces_are_part_of_a_string(adapter, schema, conformance):
+    """'a' and 'a ' are two keys: a padding collation would refuse the second as a duplicate of the first."""
+    tables = adapter.declare(schema, [{"name": "Tag", "tier": "manual", "definition": "tag : varchar(8)"}])
+    adapter.insert(tables["Tag"], [{"tag": "a"}, {"tag": "a "}, {"tag": " a"}])
+    stored = adapter.fetch(adapter.expression(tables, {"table": "Tag"}))
+    assert sorted(r["tag"] for r in stored.rows) == [" a", "a", "a "]
+    padded = adapter.fetch(adapter.expression(tables, {"restrict": {"table": "Tag"}, "where": {"dict": {"tag": "a "}}}))
+    assert [r["tag"] for r in padded.rows] == ["a "]
+
+
 @pytest.mark.rules("BE-1")
 def test_the_server_is_a_supported_version(conformance):
     version = conformance.server_version

@@ -78,11 +78,17 @@ class MySQLBackend(Backend):
         1205: DeadlockError,  # lock wait timeout
     }
 
+    # TYPE-7: binary and NO PAD, so that strings compare by every character, case and trailing spaces included
+    # (`utf8mb4_bin` is PAD SPACE: it would make 'a' and 'a ' the same primary key). MariaDB and MySQL 8
+    # name their no-pad binary collations differently; `connect` picks the server's.
+    COLLATIONS = {"mariadb": "utf8mb4_nopad_bin", "mysql": "utf8mb4_0900_bin"}
+    collation = COLLATIONS["mariadb"]
+
     def connect(self) -> Any:
         import pymysql
 
         s = self.settings
-        return pymysql.connect(
+        connection = pymysql.connect(
             host=s["database.host"],
             port=s["database.port"] or self.DEFAULT_PORT,
             user=s["database.user"] or "root",
@@ -92,6 +98,8 @@ class MySQLBackend(Backend):
             autocommit=True,
             ssl={"ssl": True} if s["database.use_tls"] else None,
         )
+        self.collation = self.COLLATIONS["mariadb" if "mariadb" in connection.get_server_info().lower() else "mysql"]
+        return connection
 
     def server_version(self, connection: Any) -> str:
         return connection.get_server_info()
@@ -119,11 +127,11 @@ class MySQLBackend(Backend):
         return insert
 
     def create_schema(self, schema: str) -> list[exp.Expression]:
-        """TYPE-7: UTF-8 with a binary, case-sensitive collation, set on the database."""
+        """TYPE-7: UTF-8 with a binary, no-pad collation, set on the database."""
         properties = exp.Properties(
             expressions=[
                 exp.CharacterSetProperty(this=exp.var("utf8mb4"), default=True),
-                exp.CollateProperty(this=exp.var("utf8mb4_bin"), default=True),
+                exp.CollateProperty(this=exp.var(self.collation), default=True),
             ]
         )
         return [
