@@ -92,8 +92,8 @@ class Schema:
         )
         self.execute_declaration(spec)
 
-    def execute_declaration(self, spec: TableSpec) -> bool:
-        """DEF-20: create the table of `spec` unless it exists; True when this call created it.
+    def execute_declaration(self, spec: TableSpec) -> None:
+        """DEF-20: create the table of `spec` unless it exists (then nothing changes).
 
         The check and the statements run under `Connection.declaring`, so processes declaring the same table at
         once all succeed and one of them creates it. Lineage is written first: where DDL commits statement by
@@ -103,7 +103,7 @@ class Schema:
         backend, connection = self.connection.backend, self.connection
         with connection.declaring(spec.schema):
             if catalog.table_exists(connection, spec.schema, spec.name):
-                return False
+                return
             connection.execute(catalog.lineage_table(connection, spec.schema))
             catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
             column_types = {}
@@ -119,7 +119,6 @@ class Schema:
             if backend.COMMENTS == "catalog":
                 comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
                 connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
-        return True
 
     def _registry(self) -> dict[str, type[Table]]:
         """Classes declared through any schema on this connection, by class name; this schema's last."""
