@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any
 
 from sqlglot import exp
@@ -160,6 +160,27 @@ class Connection:
     def transaction(self) -> Transaction:
         """DML-40: `with connection.transaction:` (the spec's spelling); `with connection.transaction:` too."""
         return Transaction(self)
+
+    @contextmanager
+    def declaring(self, schema: str) -> Iterator[None]:
+        """DEF-20, JOB-1: one declaration at a time in `schema`, across processes.
+
+        Processes that make the first use of the same schema, table or jobs table at once (workers that start
+        together) would otherwise race: the losers' CREATE TYPE or CREATE TABLE fails with "already exists".
+        Inside the block the caller checks the catalog again and creates only what is still missing. Where DDL
+        is transactional the block is also one transaction, so other processes see a table whole or not at all.
+        """
+        backend = self.backend
+        if backend.DDL_IS_TRANSACTIONAL:
+            with nullcontext() if self.in_transaction else self.transaction:  # an open one holds the lock to its end
+                backend.lock_declarations(self, schema)
+                yield
+            return
+        backend.lock_declarations(self, schema)
+        try:
+            yield
+        finally:
+            backend.unlock_declarations(self, schema)
 
     def close(self) -> None:
         if self._raw is not None:

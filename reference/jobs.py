@@ -20,7 +20,7 @@ from .backends.base import placeholder
 from .compiler import Compiler, column
 from .conditions import Not
 from .declare import resolve
-from .errors import DataJointError, DuplicateError, QueryError
+from .errors import DataJointError, DuplicateError
 from .expression import U
 from .insert import prepare, statements
 from .parser import parse_definition
@@ -243,11 +243,7 @@ def _declare(cls: type[JobTable], text: str) -> None:
         raise DataJointError(f"Cannot declare the jobs table of {cls.target.__name__} inside a transaction")
     definition = parse_definition(text, table=f"`{schema.database}`.`{cls._table_name}`")
     spec = resolve(definition, schema=schema.database, name=cls._table_name, auto_populated=False, lookup=_no_parent)
-    try:
-        schema.execute_declaration(spec)
-    except QueryError:  # another worker declared it at the same moment
-        if not catalog.table_exists(schema.connection, schema.database, cls._table_name):
-            raise
+    schema.execute_declaration(spec)  # JOB-1: workers making the first use at once wait for one to declare it
 
 
 def _no_parent(name: str):

@@ -38,8 +38,9 @@ class Schema:
         if not catalog.schema_exists(self.connection, name):
             if not create_schema:
                 raise DataJointError(f"Schema `{name}` has not yet been declared", rule="PIPE-4")
-            for statement in self.connection.backend.create_schema(name):
-                self.connection.execute(statement)
+            with self.connection.declaring(name):  # concurrent CREATE SCHEMA IF NOT EXISTS can fail on PostgreSQL
+                for statement in self.connection.backend.create_schema(name):
+                    self.connection.execute(statement)
         self.connection.schemas[name] = self
 
     def __repr__(self) -> str:
@@ -92,22 +93,32 @@ class Schema:
         self.execute_declaration(spec)
 
     def execute_declaration(self, spec: TableSpec) -> None:
+        """DEF-20: create the table of `spec` unless it exists (then nothing changes).
+
+        The check and the statements run under `Connection.declaring`, so processes declaring the same table at
+        once all succeed and one of them creates it. Lineage is written first: where DDL commits statement by
+        statement (MySQL), no process sees the table before its lineage. (If CREATE TABLE then fails there, the
+        rows stay unread: lineage is read only for tables that exist, and a later declaration replaces them.)
+        """
         backend, connection = self.connection.backend, self.connection
-        column_types = {}
-        for attribute in spec.heading.attributes:
-            if attribute.type.name == "enum" and backend.ENUM_IS_NAMED_TYPE:
-                column_types[attribute.name], create_type = backend.enum_type(spec.schema, attribute.type)
-                if not backend.type_exists(connection, spec.schema, attribute.type):
-                    connection.execute(create_type)
-            else:
-                column_types[attribute.name] = backend.column_type(storage_type(attribute.type))  # CODEC-4
-        for statement in create_table(spec, backend, column_types):
-            connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
-        if backend.COMMENTS == "catalog":
-            comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
-            connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
-        connection.execute(catalog.lineage_table(connection, spec.schema))
-        catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
+        with connection.declaring(spec.schema):
+            if catalog.table_exists(connection, spec.schema, spec.name):
+                return
+            connection.execute(catalog.lineage_table(connection, spec.schema))
+            catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
+            column_types = {}
+            for attribute in spec.heading.attributes:
+                if attribute.type.name == "enum" and backend.ENUM_IS_NAMED_TYPE:
+                    column_types[attribute.name], create_type = backend.enum_type(spec.schema, attribute.type)
+                    if not backend.type_exists(connection, spec.schema, attribute.type):
+                        connection.execute(create_type)
+                else:
+                    column_types[attribute.name] = backend.column_type(storage_type(attribute.type))  # CODEC-4
+            for statement in create_table(spec, backend, column_types):
+                connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
+            if backend.COMMENTS == "catalog":
+                comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
+                connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
 
     def _registry(self) -> dict[str, type[Table]]:
         """Classes declared through any schema on this connection, by class name; this schema's last."""

@@ -47,6 +47,8 @@ class Backend:
     """Secondary indexes are declared inside CREATE TABLE (else as CREATE INDEX statements after it)."""
     DROPS_TABLES_WITH_SCHEMA: ClassVar[bool] = True
     """Dropping a schema drops its tables (else they are dropped one by one, children first)."""
+    DDL_IS_TRANSACTIONAL: ClassVar[bool] = True
+    """CREATE statements run inside a transaction and roll back with it (else each one commits at once)."""
     ENUM_IS_NAMED_TYPE: ClassVar[bool] = False
     """Enums are types created before the table (`enum_type`, `type_exists`) rather than column types."""
     CORE_TYPES: ClassVar[Mapping[str, str]] = {}
@@ -97,6 +99,17 @@ class Backend:
     def begin(self) -> exp.Transaction:
         """The statement that opens a transaction."""
         return exp.Transaction()
+
+    def lock_declarations(self, connection: Any, schema: str) -> None:
+        """Make other processes that declare in `schema` wait until this declaration ends (DEF-20).
+
+        Called first inside the declaring transaction or, without transactional DDL, before the statements and
+        paired with `unlock_declarations`. By default nothing: the transaction that `begin` opens serialises
+        writers by itself.
+        """
+
+    def unlock_declarations(self, connection: Any, schema: str) -> None:
+        """End what `lock_declarations` began, where the end of a transaction does not."""
 
     # --- the server's clock and session, for the jobs tables (JOB-3, JOB-4) ------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -35,6 +36,8 @@ class MySQLBackend(Backend):
     FORMAT_PARAMS = re.compile(r"'(?:[^'\\]|\\.|'')*'|`(?:[^`]|``)*`|/\*.*?\*/|[?%]", re.S)
     MAX_TABLE_NAME = 64
     COMMENTS = "inline"
+    DDL_IS_TRANSACTIONAL = False  # every CREATE commits at once
+    DECLARATION_WAIT = 300  # seconds a declaration waits for another process's before giving up
     INDEXES_INLINE = True
     CORE_TYPES = {
         "int8": "TINYINT",
@@ -118,6 +121,20 @@ class MySQLBackend(Backend):
             return exp.DataType.build(f"DATETIME({declared.params[0]})", dialect=self.dialect)
         return super().column_type(declared)
 
+    def lock_declarations(self, connection: Any, schema: str) -> None:
+        """A named lock of the session (GET_LOCK), keyed by the schema name: DDL ends any transaction."""
+        name = placeholder(_lock_name(schema))
+        (acquired,) = connection.query(
+            exp.select(exp.func("GET_LOCK", name, exp.Literal.number(self.DECLARATION_WAIT)))
+        )[0]
+        if acquired != 1:
+            raise DeadlockError(
+                f"Waited {self.DECLARATION_WAIT} s for another process declaring tables in `{schema}`", rule="DEF-20"
+            )
+
+    def unlock_declarations(self, connection: Any, schema: str) -> None:
+        connection.query(exp.select(exp.func("RELEASE_LOCK", placeholder(_lock_name(schema)))))
+
     def skip_duplicates(self, insert: exp.Insert, primary_key: list[str]) -> exp.Insert:
         """DML-4: MySQL has no ON CONFLICT; a no-op update of the first key column keeps the existing row."""
         key = exp.column(identifier(primary_key[0]))
@@ -200,3 +217,8 @@ class MySQLBackend(Backend):
             .where(exp.column("table_schema").eq(placeholder()), exp.column("table_name").eq(placeholder()))
         )
         return query, [schema, table]
+
+
+def _lock_name(schema: str) -> str:
+    """A lock name for the schema within the server's 64-character limit."""
+    return "djspecs_declare_" + hashlib.md5(schema.encode()).hexdigest()

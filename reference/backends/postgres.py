@@ -153,6 +153,14 @@ class PostgresBackend(Backend):
     def session_identity(self) -> dict[str, exp.Expression]:
         return {"connection_id": exp.Anonymous(this="pg_backend_pid", expressions=[]), "user": exp.CurrentUser()}
 
+    def lock_declarations(self, connection: Any, schema: str) -> None:
+        """A transaction-level advisory lock keyed by the schema name; the transaction's end releases it."""
+        digest = hashlib.md5(f"djspecs declare {schema}".encode()).digest()
+        key = exp.Cast(
+            this=placeholder(int.from_bytes(digest[:8], "big", signed=True)), to=exp.DataType.build("BIGINT")
+        )
+        connection.query(exp.select(exp.func("pg_advisory_xact_lock", key)))
+
     def enum_type_name(self, values: tuple[str, ...]) -> str:
         """TYPE-2: enums are named types `enum_<8 hex of md5 of the sorted values joined by _>`."""
         return "enum_" + hashlib.md5("_".join(sorted(values)).encode()).hexdigest()[:8]

@@ -62,10 +62,7 @@ def populate(backend, database, seconds, path, results):
 
 def test_populate_during_concurrent_writes_computes_each_key_once(contested, tmp_path):  # noqa: F811  POP-20, DML-31
     backend, schema = contested
-    Total = declare_total(schema, declare(schema)[0])
-    Total.populate(
-        reserve_jobs=True
-    )  # declares the jobs table before the fork: concurrent first use races (CREATE TYPE)
+    Total = declare_total(schema, declare(schema)[0])  # its jobs table is declared by the workers' first use (JOB-1)
     seconds = scale(3, 30)
     context = multiprocessing.get_context("fork")
     results = context.Queue()

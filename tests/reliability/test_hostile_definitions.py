@@ -18,7 +18,8 @@ from tests.reliability.corpus import load
 from tests.reliability.harness import run_case
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # native types in hostile definitions (TYPE-5)
-DECLARE = (exp.Create, exp.Insert, exp.Delete, exp.Comment)  # the table, its comments and its ~lineage rows
+# the table, its comments and its ~lineage rows, in the transaction that serialises declarations (DEF-20)
+DECLARE = (exp.Create, exp.Insert, exp.Delete, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback)
 _numbers = itertools.count()
 
 
