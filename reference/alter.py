@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .table import Table
 
 log = logging.getLogger("djspecs.reference")
+_DISPLAY_WIDTH = re.compile(r"(int)\(\d+\)")
 _RENAME = re.compile(r"^\{\s*(?P<name>\w+)\s*\}\s*")  # DEF-21: `# {old_name} comment` renames old_name
 
 
@@ -124,8 +125,8 @@ def _confirm(where: str, statements: list[exp.Expression], backend: Backend) -> 
 def _type_key(attribute: Attribute, backend: Backend) -> Any:
     """The declared type, compared by meaning: `varchar( 8 )` is `varchar(8)`; a native type by its column type."""
     declared = attribute.type
-    if declared.kind == "native":
-        return backend.render(backend.column_type(declared)).lower()
+    if declared.kind == "native":  # MySQL reports an integer's display width (`int(11)`), which is no part of the type
+        return _DISPLAY_WIDTH.sub(r"\1", backend.render(backend.column_type(declared)).lower())
     return declared.kind, declared.name, declared.params, declared.store
 
 

@@ -183,3 +183,33 @@ def test_a_part_table_is_altered_with_its_master_in_context(schema):
     Probe.Channel.definition = "-> master\nchannel : int16\n---\ngain = 1.0 : float64"
     Probe.Channel.alter(prompt=False)
     assert Probe.Channel.to_dicts() == [{"probe_id": 1, "channel": 3, "gain": 1.0}]
+
+
+def test_native_key_types_and_hidden_job_columns_are_kept(schema):
+    class Device(dj.Manual):
+        definition = "device_id : int\n---\nlabel : varchar(8)"  # a native key type (MySQL reports int(11))
+
+    class Reading(dj.Computed):
+        definition = "-> Device\n---\nvalue : float64"
+
+        def make(self, key):
+            self.insert1({**key, "value": 1.0})
+
+    with pytest.warns(UserWarning, match="native type"):
+        schema(Device)
+    dj.config["jobs.add_job_metadata"] = True
+    try:
+        schema(Reading)
+    finally:
+        dj.config["jobs.add_job_metadata"] = False
+    Device.insert1({"device_id": 1, "label": "a"})
+    Reading.populate()
+    Device.definition += "\nserial = null : varchar(16)"
+    with pytest.warns(UserWarning, match="native type"):
+        Device.alter(prompt=False)
+    Reading.definition += "\nunit = null : varchar(8)"
+    Reading.alter(prompt=False)
+    assert "serial" in Device.heading.names
+    hidden = {"_job_start_time", "_job_duration", "_job_version"}
+    assert hidden <= set(Reading.heading.all_names) and "unit" in Reading.heading.names
+    assert Reading.to_dicts() == [{"device_id": 1, "value": 1.0, "unit": None}]
