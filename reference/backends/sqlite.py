@@ -283,7 +283,7 @@ class SQLiteBackend(Backend):
                 ),
                 *indexes,
             ]
-        if statements or plan.changed or plan.comment_changed:
+        if statements or plan.comment_changed:  # a rebuild rewrites the comments of every column
             catalog = exp.Table(this=identifier(CATALOG_TABLE))
             qualified = exp.Literal.string(f"{plan.schema}{SCHEMA_SEPARATOR}{plan.name}")
             statements.append(exp.delete(catalog, where=exp.column("table_name").eq(qualified)))
