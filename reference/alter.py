@@ -58,10 +58,6 @@ class AlterPlan:
         return [a.name for a in self.current.attributes if a.name not in kept]
 
     @property
-    def added(self) -> list[str]:
-        return [name for name in self.target.all_names if name not in self.sources]
-
-    @property
     def renamed(self) -> dict[str, str]:
         """Current name → target name."""
         return {source: name for name, source in self.sources.items() if source != name}
@@ -74,19 +70,20 @@ def alter(table: Table, *, prompt: bool | None, context: Mapping[str, Any] | Non
         raise DataJointError(f"Cannot alter {where} inside a transaction", rule="PIPE-7")
     cls = type(table)
     schema = cls._schema
+    names = _context(cls, context)
     spec = resolve(
         parse_definition(cls.definition, table=where),
         schema=table.schema_name,
         name=table.table_name,
         auto_populated=cls.tier in ("imported", "computed"),
-        lookup=lambda name: schema._parent(name, _context(cls, context)),
+        lookup=lambda name: schema._parent(name, names),
         allow_new_key_attributes=True,  # the key cannot change here, so DEF-18 was settled at declaration
     )
     current = schema.heading_of(table.table_name)
     foreign_keys = table.foreign_keys
     backend = connection.backend
     _refuse_key_change(current, spec.heading, backend, where)
-    _refuse_foreign_key_change(current, spec, foreign_keys, backend, where)
+    _refuse_foreign_key_change(current, spec, foreign_keys, where)
     _refuse_index_change(spec, foreign_keys, table.indexes, where)
     plan, create_types = _plan(table, current, spec, backend)
     statements = backend.alter_table(plan)
@@ -169,7 +166,7 @@ def _refuse_key_change(current: Heading, target: Heading, backend: Backend, wher
             )
 
 
-def _refuse_foreign_key_change(current: Heading, spec: TableSpec, foreign_keys, backend: Backend, where: str) -> None:
+def _refuse_foreign_key_change(current: Heading, spec: TableSpec, foreign_keys, where: str) -> None:
     before = {(fk.parent_schema, fk.parent_table, frozenset(fk.attributes)) for fk in foreign_keys}
     after = {(fk.parent_schema, fk.parent_table, frozenset(fk.attributes)) for fk in spec.foreign_keys}
     for parent_schema, parent, pairs in sorted(before ^ after, key=str):
