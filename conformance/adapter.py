@@ -146,6 +146,11 @@ class Adapter:
         """The API's schema object (the class decorator) for a schema handle."""
         raise NotImplementedError
 
+    def alter(self, table: Any, definition: str) -> None:
+        """Give the table class `definition` and alter the declared table to it, without a prompt (capability
+        `definition.alter`; optional: adapters without it are not asked)."""
+        raise NotImplementedError
+
     # ---- hooks for tests that set up what the API cannot (optional) -------------------------------------
     def drop_lineage_table(self, schema: Any) -> None:
         """Drop the schema's `~lineage` table, as a schema made by an older version lacks it (LIN-4)."""

@@ -36,7 +36,7 @@ logger = logging.getLogger("djspecs.reference")  # API-1: the logger every modul
 # need anything else are not applicable to it.
 CAPABILITIES = frozenset(
     {"backend.sqlite", "backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection",
-     "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
+     "query.top", "query.universal", "definition.alter", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
      "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
      "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "populate.upstream", "jobs",
      "jobs.metadata"}

@@ -11,6 +11,7 @@ import re
 from sqlglot import exp
 
 from .backends.base import Backend, identifier
+from .codecs import storage_type
 from .declare import TableSpec
 from .heading import Attribute
 
@@ -45,6 +46,21 @@ def default_value(attribute: Attribute) -> exp.Expression | None:
     if attribute.type.name in _NUMERIC and _NUMBER.match(text):
         return exp.Literal.number(text)
     return exp.Literal.string(text)
+
+
+def column_types(attributes, schema: str, connection) -> tuple[dict[str, exp.DataType], list[exp.Expression]]:
+    """Each attribute's column type (CODEC-4: a codec's storage type), and the CREATE TYPE statements of the
+    named enum types the schema does not have yet."""
+    backend = connection.backend
+    types, creates = {}, []
+    for attribute in attributes:
+        if attribute.type.name == "enum" and backend.ENUM_IS_NAMED_TYPE:
+            types[attribute.name], create_type = backend.enum_type(schema, attribute.type)
+            if not backend.type_exists(connection, schema, attribute.type) and create_type not in creates:
+                creates.append(create_type)
+        else:
+            types[attribute.name] = backend.column_type(storage_type(attribute.type))
+    return types, creates
 
 
 def column(attribute: Attribute, backend: Backend, column_type: exp.DataType) -> exp.ColumnDef:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 _CAST = re.compile(r"::[\w\s\"().]+$")
 
 
-def _default(attribute: Attribute) -> str | None:
+def default_text(attribute: Attribute) -> str | None:
     """The default as definition text: `null`, a keyword, a number or a double-quoted string."""
     if attribute.nullable:
         return "null"
@@ -31,7 +31,7 @@ def _default(attribute: Attribute) -> str | None:
 
 
 def _attribute_line(attribute: Attribute) -> str:
-    default = _default(attribute)
+    default = default_text(attribute)
     line = f"{attribute.name}{f' = {default}' if default is not None else ''} : {attribute.type.text}"
     return f"{line}  # {attribute.comment}" if attribute.comment else line
 

@@ -23,6 +23,10 @@ class DefinitionError(DataJointError, ValueError):
     """A table definition that cannot be declared; names the table and the definition line."""
 
 
+class AlterRefusedError(DataJointError, NotImplementedError):
+    """DEF-21: `alter()` does not change primary keys, foreign keys or indexes; also a NotImplementedError, as in DataJoint 2.x."""
+
+
 class InvalidValueError(DataJointError, ValueError):
     """A value that does not fit its attribute's type; names the table and attribute."""
 
@@ -84,6 +88,7 @@ class ThreadSafetyError(DataJointError):
 
 __all__ = [
     "AccessError",
+    "AlterRefusedError",
     "BucketInaccessible",
     "DataJointError",
     "DeadlockError",

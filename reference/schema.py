@@ -12,9 +12,8 @@ from typing import Any
 from sqlglot import exp
 
 from . import catalog
-from .codecs import storage_type
 from .connection import Connection, conn
-from .ddl import create_table, type_comment
+from .ddl import column_types, create_table, type_comment
 from .declare import Parent, TableSpec, resolve
 from .errors import DataJointError, DefinitionError
 from .heading import Heading
@@ -106,15 +105,10 @@ class Schema:
                 return
             connection.execute(catalog.lineage_table(connection, spec.schema))
             catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
-            column_types = {}
-            for attribute in spec.heading.attributes:
-                if attribute.type.name == "enum" and backend.ENUM_IS_NAMED_TYPE:
-                    column_types[attribute.name], create_type = backend.enum_type(spec.schema, attribute.type)
-                    if not backend.type_exists(connection, spec.schema, attribute.type):
-                        connection.execute(create_type)
-                else:
-                    column_types[attribute.name] = backend.column_type(storage_type(attribute.type))  # CODEC-4
-            for statement in create_table(spec, backend, column_types):
+            types, create_types = column_types(spec.heading.attributes, spec.schema, connection)
+            for statement in create_types:
+                connection.execute(statement)
+            for statement in create_table(spec, backend, types):
                 connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
             if backend.COMMENTS == "catalog":
                 comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]

@@ -37,7 +37,7 @@ class TableMeta(type):
 
     FORWARDED = frozenset(
         {"insert", "insert1", "insert_dataframe", "validate", "delete", "delete_quick", "drop", "drop_quick", "update1", "to_dicts", "to_pandas",
-         "to_arrow", "to_polars", "to_arrays", "parents", "children", "ancestors", "descendants", "parts", "keys", "fetch", "fetch1", "cursor", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "table_name", "full_name", "full_table_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
+         "to_arrow", "to_polars", "to_arrays", "parents", "children", "ancestors", "descendants", "parts", "keys", "fetch", "fetch1", "cursor", "head", "tail", "heading", "primary_key", "restrict", "proj", "aggr", "join", "extend", "describe", "alter", "table_name", "full_name", "full_table_name", "schema_name", "foreign_keys", "indexes", "comment", "populate", "progress", "key_source", "jobs"}
     )  # fmt: skip
 
     def __getattribute__(cls, name: str) -> Any:
@@ -116,6 +116,14 @@ class Table(QueryExpression, metaclass=TableMeta):
         from .describe import describe
 
         return describe(self)
+
+    def alter(self, prompt: bool | None = True, context: Mapping[str, Any] | None = None) -> None:
+        """DEF-21: change the declared table to the class's current `definition` (secondary attributes and the
+        table comment only). `prompt` shows the statements and asks first (None: as `safemode` says); `context`
+        names the classes that foreign keys in the definition refer to."""
+        from .alter import alter
+
+        alter(self, prompt=prompt, context=context)
 
     def parents(self) -> list[str]:
         return graph.parents(self)

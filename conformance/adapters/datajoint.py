@@ -113,6 +113,11 @@ class DataJointAdapter(Adapter):
         declared = f"<{a.codec.name}>" if getattr(a, "codec", None) is not None and hasattr(a.codec, "name") else None
         return Attribute(a.name, declared or a.original_type or a.type, a.in_key, a.nullable, a.default, a.comment)
 
+    def alter(self, table, definition):
+        with self.reporting():
+            table.definition = definition
+            table.alter(prompt=False, context=dict(self.declared.get(table, {})))
+
     def table_name(self, class_name, tier, master=None, master_tier=None, backend=None):
         from datajoint.utils import from_camel_case
 

@@ -110,6 +110,11 @@ class ReferenceAdapter(Adapter):
     def _attribute(a) -> Attribute:
         return Attribute(a.name, a.type.text, a.in_key, a.nullable, a.default, a.comment)
 
+    def alter(self, table, definition):
+        with self.reporting():
+            table.definition = definition
+            table.alter(prompt=False, context=self.declared.get(id(table._schema)))
+
     def table_name(self, class_name, tier, master=None, master_tier=None, backend=None):
         with self.reporting():
             master_name = naming.table_name(master, master_tier) if master else None

@@ -189,6 +189,17 @@ class Backend:
         insert.set("conflict", exp.OnConflict(conflict_keys=keys, action=exp.var("DO NOTHING")))
         return insert
 
+    # --- alter (DEF-21) ----------------------------------------------------------------------------
+
+    def alter_table(self, plan: Any) -> list[exp.Expression]:
+        """The statements that change the table of an `alter.AlterPlan` to its target; none when nothing changes."""
+        raise NotImplementedError
+
+    def run_alter(self, connection: Any, statements: list[exp.Expression], *, context: str) -> None:
+        """Run the statements of an alter, one after the other."""
+        for statement in statements:
+            connection.execute(statement, context=context)
+
     # --- schemas -----------------------------------------------------------------------------------
 
     def create_schema(self, schema: str) -> list[exp.Expression]:

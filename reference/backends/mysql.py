@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import uuid
+from itertools import pairwise
 from typing import Any
 
 from sqlglot import exp
@@ -142,6 +143,33 @@ class MySQLBackend(Backend):
             "conflict", exp.OnConflict(duplicate=True, expressions=[key.eq(key.copy())], action=exp.var("UPDATE"))
         )
         return insert
+
+    def alter_table(self, plan) -> list[exp.Expression]:
+        """DEF-21: one ALTER TABLE; columns are added, changed or moved in the target order (`AFTER`)."""
+        actions: list[exp.Expression] = [
+            exp.Drop(kind="COLUMN", tables=[exp.column(identifier(n))]) for n in plan.dropped
+        ]
+        order = [plan.renamed.get(n, n) for n in plan.current.all_names if n not in plan.dropped]
+        names = plan.target.all_names
+        for previous, name in pairwise(names):
+            if plan.target[name].in_key:
+                continue
+            in_place = name in order and order.index(name) == order.index(previous) + 1
+            if name in order and in_place and name not in plan.changed:
+                continue
+            if name in order:
+                order.remove(name)
+            order.insert(order.index(previous) + 1, name)
+            definition = plan.columns[name].copy()
+            definition.set("position", exp.ColumnPosition(this=exp.column(identifier(previous)), position="AFTER"))
+            if name in plan.sources:
+                actions.append(exp.ModifyColumn(this=definition, rename_from=identifier(plan.sources[name])))
+            else:
+                actions.append(definition)
+        options = [exp.SchemaCommentProperty(this=exp.Literal.string(plan.comment))] if plan.comment_changed else None
+        if not actions and not options:
+            return []
+        return [exp.Alter(this=self.table(plan.schema, plan.name), kind="TABLE", actions=actions, options=options)]
 
     def create_schema(self, schema: str) -> list[exp.Expression]:
         """TYPE-7: UTF-8 with a binary, no-pad collation, set on the database."""

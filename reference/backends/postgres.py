@@ -240,6 +240,69 @@ class PostgresBackend(Backend):
     def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
         return _FOREIGN_KEYS.copy(), [schema, table]
 
+    def alter_table(self, plan) -> list[exp.Expression]:
+        """DEF-21: ALTER TABLE statements and COMMENT ON; PostgreSQL cannot move columns, so the order stays."""
+        table = self.table(plan.schema, plan.name)
+
+        def alter(action: exp.Expression) -> exp.Alter:
+            return exp.Alter(this=table.copy(), kind="TABLE", actions=[action])
+
+        statements = [alter(exp.Drop(kind="COLUMN", tables=[exp.column(identifier(n))])) for n in plan.dropped]
+        statements += [
+            alter(exp.RenameColumn(this=exp.column(identifier(old)), to=exp.column(identifier(new))))
+            for old, new in plan.renamed.items()
+        ]
+        for name in plan.target.all_names:
+            if name not in plan.changed:
+                continue
+            if name not in plan.sources:
+                statements.append(alter(plan.columns[name].copy()))
+            else:
+                statements += [alter(a) for a in self._column_changes(plan, name)]
+            target = exp.Column(this=identifier(name), table=table.this, db=table.args.get("db"))
+            comment = exp.Literal.string(plan.comments[name])
+            statements.append(exp.Comment(this=target, kind="COLUMN", expression=comment))
+        if plan.comment_changed:
+            statements.append(exp.Comment(this=table.copy(), kind="TABLE", expression=exp.Literal.string(plan.comment)))
+        return statements
+
+    def run_alter(self, connection: Any, statements: list[exp.Expression], *, context: str) -> None:
+        """PostgreSQL's DDL is transactional: the alter applies whole or not at all."""
+        with connection.transaction:
+            super().run_alter(connection, statements, context=context)
+
+    def _column_changes(self, plan, name: str) -> list[exp.Expression]:
+        """Type (with its CHECK constraint, named as PostgreSQL names a column's), default and nullability."""
+        definition, column = plan.columns[name], exp.column(identifier(name))
+        before, after = plan.current[plan.sources[name]], plan.target[name]
+        actions: list[exp.Expression] = []
+        if before.type != after.type:  # the old default may not cast to the new type: it goes first
+            check = identifier(f"{plan.name}_{name}_check"[: self.MAX_TABLE_NAME])
+            actions.append(exp.AlterColumn(this=identifier(name), drop=True))
+            actions.append(exp.Drop(kind="CONSTRAINT", tables=[exp.Table(this=check)], exists=True))
+            kind = definition.args["kind"]
+            enum = "enum" in (before.type.name, after.type.name)
+            value = exp.cast(column, "TEXT") if enum else column  # an enum casts to and from text only
+            actions.append(
+                exp.AlterColumn(this=identifier(name), dtype=kind.copy(), using=exp.cast(value, kind.copy()))
+            )
+            actions += [
+                exp.AddConstraint(
+                    expressions=[exp.Constraint(this=check.copy(), expressions=[exp.CheckColumnConstraint(this=c)])]
+                )
+                for c in self.column_checks(column, after.type)
+            ]
+        default = next(
+            (c.kind.this for c in definition.constraints if isinstance(c.kind, exp.DefaultColumnConstraint)), None
+        )
+        if default is None:
+            actions.append(exp.AlterColumn(this=identifier(name), drop=True))
+        else:
+            actions.append(exp.AlterColumn(this=identifier(name), default=default.copy()))
+        if before.nullable != after.nullable:
+            actions.append(exp.AlterColumn(this=identifier(name), drop=after.nullable, allow_null=after.nullable))
+        return actions
+
     def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
         x, c, a = (exp.to_identifier(alias) for alias in ("x", "c", "a"))
         relation = exp.Cast(this=placeholder(), to=exp.DataType.build("regclass", dialect=self.dialect))

@@ -258,6 +258,58 @@ class SQLiteBackend(Backend):
         insert.set("alternative", "REPLACE")
         return insert
 
+    def alter_table(self, plan) -> list[exp.Expression]:
+        """DEF-21: SQLite cannot change a column's type, default, nullability or CHECK constraints in place, so
+        the table is rebuilt: created anew under a hidden name, filled from the old one, which is dropped, and
+        renamed (the procedure of SQLite's ALTER TABLE documentation). Comments are rewritten in the catalog."""
+        statements: list[exp.Expression] = []
+        current_order = [plan.renamed.get(n, n) for n in plan.current.all_names if n not in plan.dropped]
+        kept = [n for n in plan.target.all_names if n in plan.sources]
+        if plan.dropped or plan.changed or current_order != kept:
+            create, *indexes = plan.create
+            rebuilt = self.table(plan.schema, f"~alter~{plan.name}")
+            create = create.copy()
+            create.this.set("this", rebuilt)
+            copy = exp.insert(
+                exp.select(*(exp.column(identifier(plan.sources[n])) for n in kept)).from_(
+                    self.table(plan.schema, plan.name)
+                ),
+                rebuilt.copy(),
+                columns=[identifier(n) for n in kept],
+            )
+            statements += [
+                create,
+                copy,
+                exp.Drop(kind="TABLE", tables=[self.table(plan.schema, plan.name)]),
+                exp.Alter(
+                    this=rebuilt.copy(),
+                    kind="TABLE",
+                    actions=[exp.AlterRename(this=self.table(plan.schema, plan.name))],
+                ),
+                *indexes,
+            ]
+        if statements or plan.comment_changed:  # a rebuild rewrites the comments of every column
+            catalog = exp.Table(this=identifier(CATALOG_TABLE))
+            qualified = exp.Literal.string(f"{plan.schema}{SCHEMA_SEPARATOR}{plan.name}")
+            statements.append(exp.delete(catalog, where=exp.column("table_name").eq(qualified)))
+            comments = [("", plan.comment)] + [(n, plan.comments[n]) for n in plan.target.all_names]
+            statements.append(self.comment_rows(plan.schema, plan.name, comments))
+        return statements
+
+    def run_alter(self, connection: Any, statements: list[exp.Expression], *, context: str) -> None:
+        """The rebuild drops a table that others reference, so foreign keys are off while it runs (they can only be
+        switched outside a transaction) and checked before it commits."""
+        switch = {state: exp.Pragma(this=exp.EQ(this=exp.var("foreign_keys"), expression=exp.var(state)))
+                  for state in ("ON", "OFF")}  # fmt: skip
+        connection.execute(switch["OFF"], context=context)
+        try:
+            with connection.transaction:
+                super().run_alter(connection, statements, context=context)
+                if violations := connection.query(exp.Pragma(this=exp.var("foreign_key_check"))):
+                    raise IntegrityError(f"{context}: the rebuilt table breaks foreign keys: {violations[:3]}")
+        finally:
+            connection.execute(switch["ON"], context=context)
+
     def index_name(self, schema: str, table: str, attributes: tuple[str, ...]) -> str:
         return f"{schema}{SCHEMA_SEPARATOR}" + super().index_name(schema, table, attributes)
 

@@ -71,7 +71,7 @@ def test_list_schemas_names_the_schema_and_no_system_schema(connection, schema):
 
 def test_table_classes_have_the_documented_members(schema):  # API-2
     Animal, Scan = _declare(schema)
-    assert [m for m in CLASS_MEMBERS if m != "alter" and not hasattr(Animal, m)] == []
+    assert [m for m in CLASS_MEMBERS if not hasattr(Animal, m)] == []
     assert Animal.parents() == [] and Scan.parents() == [Animal.full_table_name]
     assert set(Animal.children()) == {Animal.Organ.full_table_name, Scan.full_table_name}
     assert Animal.descendants()[0] == Animal.full_table_name and len(Animal.descendants()) == 3
