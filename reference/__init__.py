@@ -7,7 +7,7 @@ a sqlglot expression tree and rendered for the backend's dialect.
 import logging
 
 from . import codecs, errors
-from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, get_codec, list_codecs
+from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, SparkAdapter, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
@@ -26,7 +26,7 @@ from .jobs import JobTable as Job
 from .populate import AutoPopulate
 from .schema import Schema, list_schemas
 from .settings import Config, config
-from .stores import gc
+from .stores import StorageAdapter, gc, get_storage_adapter
 from .table import Computed, Imported, Lookup, Manual, Part, Table, ValidationResult
 from .virtual import VirtualModule, virtual_schema
 
@@ -72,6 +72,8 @@ __all__ = [
     "QueryExpression",
     "Schema",
     "SchemaCodec",
+    "SparkAdapter",
+    "StorageAdapter",
     "Table",
     "ThreadSafetyError",
     "Top",
@@ -85,6 +87,7 @@ __all__ = [
     "errors",
     "gc",
     "get_codec",
+    "get_storage_adapter",
     "list_codecs",
     "list_schemas",
     "logger",
