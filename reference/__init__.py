@@ -56,6 +56,7 @@ __all__ = [
     "Config",
     "Connection",
     "DataJointError",
+    "Diagram",
     "DuplicateError",
     "Imported",
     "IntegrityError",
@@ -96,7 +97,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """API-1: MatCell and MatStruct need numpy, an optional dependency; they load on first access."""
+    """API-1: MatCell and MatStruct need numpy, an optional dependency, and Diagram its own module; they load on
+    first access."""
     if name in ("MatCell", "MatStruct"):
         return getattr(codecs, name)
+    if name == "Diagram":
+        from .diagram import Diagram
+
+        return Diagram
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
