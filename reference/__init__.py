@@ -39,7 +39,7 @@ CAPABILITIES = frozenset(
      "query.top", "query.universal", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
      "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
      "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "populate.upstream", "jobs",
-     "jobs.metadata"}
+     "jobs.metadata", "diagram"}
 )  # fmt: skip
 
 # The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
