@@ -31,8 +31,12 @@ DIRECTIONS = ("LR", "TB")
 class Box:
     id: str
     label: str
-    tier: str
+    tier: str  # a key of TIER_COLOURS; any other tier is drawn as "unknown"
     group: str = ""
+
+    def __post_init__(self):
+        if self.tier not in TIER_COLOURS:
+            object.__setattr__(self, "tier", "unknown")
 
 
 @dataclass(frozen=True)
