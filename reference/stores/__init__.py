@@ -1,4 +1,5 @@
-"""Object stores (STORE-1 .. STORE-6): configuration, path layouts, fsspec access and garbage collection."""
+"""Object stores (STORE-1 .. STORE-6): configuration, storage adapters per protocol, path layouts, fsspec access
+and garbage collection."""
 
 from .adapters import StorageAdapter, get_storage_adapter, register_storage_adapter, unregister_storage_adapter
 from .backend import Store, journal

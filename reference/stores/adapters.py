@@ -167,7 +167,9 @@ def register_storage_adapter(adapter: Any) -> None:
         adapter = adapter()
     protocol = getattr(adapter, "protocol", None)
     if not isinstance(protocol, str) or not protocol or not callable(getattr(adapter, "create_filesystem", None)):
-        raise DataJointError(f"{adapter!r} is not a storage adapter: it needs a protocol and create_filesystem")
+        raise DataJointError(
+            f"{adapter!r} is not a storage adapter: it needs a protocol and create_filesystem", rule="API-1"
+        )
     _registry[protocol.lower()] = adapter
 
 

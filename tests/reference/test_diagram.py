@@ -152,7 +152,12 @@ def test_svg_places_children_after_parents_in_tier_colours(schema, pipeline, tmp
     boxes = _boxes(ElementTree.parse(tmp_path / "pipeline.svg").getroot())
     assert boxes["Subject"][2] == TIER_COLOURS["manual"][0] and boxes["Species"][2] == TIER_COLOURS["lookup"][0]
     assert boxes["Species"][0] < boxes["Subject"][0] < boxes["Session"][0] < boxes["Analysis"][0]
-    tall = _boxes(ElementTree.fromstring(svg(*diagram._drawing(), direction="TB")))
+    previous = schema.connection.settings["display.diagram_direction"]
+    schema.connection.settings["display.diagram_direction"] = "TB"
+    try:
+        tall = _boxes(ElementTree.fromstring(diagram.svg_string()))
+    finally:
+        schema.connection.settings["display.diagram_direction"] = previous
     assert tall["Species"][1] < tall["Subject"][1] < tall["Session"][1] < tall["Session.Trial"][1]
     diagram.save(tmp_path / "pipeline.mmd")
     assert (tmp_path / "pipeline.mmd").read_text() == diagram.make_mermaid()
