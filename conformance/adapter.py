@@ -160,6 +160,10 @@ class Adapter:
         """Set the `stores` configuration (STORE rules; capability `store`)."""
         raise NotImplementedError
 
+    def diagram_tables(self, diagram: Any) -> list[str]:
+        """The full table names (as `full_table_name` writes them) of the tables a `dj.Diagram` shows (API-5)."""
+        raise NotImplementedError
+
     # ---- errors ---------------------------------------------------------------------------------------
     def error_class(self, error: BaseException) -> str:
         """The spec error class an implementation's exception stands for (default: by class names in its MRO)."""

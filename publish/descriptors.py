@@ -24,6 +24,7 @@ MEDIA_TYPES = {
     ".bib": "application/x-bibtex",
     ".mmd": "text/vnd.mermaid",
     ".parquet": MEDIA_TYPE,
+    ".svg": "image/svg+xml",
 }
 
 

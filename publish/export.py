@@ -144,6 +144,7 @@ def _write(staging, items, citation: Citation, record, record_json, progress, *,
     diagram = pipeline.mermaid(document)
     _json(staging, "data/pipeline/definitions.json", document)
     staging.write_text("data/pipeline/diagram.mmd", diagram)
+    staging.write_text("data/pipeline/diagram.svg", pipeline.svg(document))
     _json(staging, "data/pipeline/provenance.json", {**pipeline.provenance(connection, items), "exported": created,
                                                      "exported_by": f"djspecs {__version__}"})  # fmt: skip
     stats = {t.resource: t.rows for t in summary.tables}

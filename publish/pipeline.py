@@ -10,8 +10,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from djspecs.reference import catalog
+from djspecs.reference import diagram_render as render
 from djspecs.reference.describe import describe
 from djspecs.reference.naming import class_name, tier_of
+from djspecs.reference.settings import config
 
 from .datacite.citation import Citation
 from .selection import table_expression
@@ -76,24 +78,28 @@ def definitions_document(items, connection, files: dict) -> dict:
     return {"format": "djspecs-definitions/1", "tables": tables}
 
 
+def _drawing(document: dict) -> tuple[list[render.Box], list[render.Arrow]]:
+    """The bundled tables in tier colours and the foreign keys between them, for the shared renderer (API-5)."""
+    boxes = [
+        render.Box(f"{t['schema']}.{t['table']}", t["class"], t["tier"], t["schema"] or "") for t in document["tables"]
+    ]
+    ids = {box.id for box in boxes}
+    arrows = [
+        render.Arrow(fk["parent"], f"{t['schema']}.{t['table']}", renamed=any(a != b for a, b in fk["attributes"]))
+        for t in document["tables"]
+        for fk in t["foreign_keys"]
+        if fk["parent"] in ids
+    ]
+    return boxes, arrows
+
+
 def mermaid(document: dict) -> str:
-    """An entity-relationship diagram of the bundled tables in Mermaid syntax."""
-    lines = ["erDiagram"]
-    ids = {f"{t['schema']}.{t['table']}": t["resource"].replace(".", "_") for t in document["tables"]}
-    for table in document["tables"]:
-        lines.append(f"    {table['resource'].replace('.', '_')} {{")
-        for attribute in table["attributes"]:
-            kind = attribute["type"].replace("(", "_").replace(")", "").replace(",", "_").replace(" ", "")
-            kind = "".join(c for c in kind if c.isalnum() or c == "_") or "type"
-            marker = " PK" if attribute["name"] in table["primary_key"] else ""
-            lines.append(f"        {kind} {attribute['name']}{marker}")
-        lines.append("    }")
-    for table in document["tables"]:
-        for fk in table["foreign_keys"]:
-            if fk["parent"] in ids:
-                child = table["resource"].replace(".", "_")
-                lines.append(f'    {ids[fk["parent"]]} ||--o{{ {child} : "{", ".join(c for c, _ in fk["attributes"])}"')
-    return "\n".join(lines) + "\n"
+    """The bundled tables as a Mermaid flowchart, drawn as `dj.Diagram` draws them."""
+    return render.mermaid(*_drawing(document), direction=config["display.diagram_direction"])
+
+
+def svg(document: dict) -> str:
+    return render.svg(*_drawing(document), direction=config["display.diagram_direction"])
 
 
 def provenance(connection, items) -> dict:

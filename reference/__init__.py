@@ -7,7 +7,7 @@ a sqlglot expression tree and rendered for the backend's dialect.
 import logging
 
 from . import codecs, errors
-from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, get_codec, list_codecs
+from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, SparkAdapter, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
 from .errors import (
@@ -26,7 +26,7 @@ from .jobs import JobTable as Job
 from .populate import AutoPopulate
 from .schema import Schema, list_schemas
 from .settings import Config, config
-from .stores import gc
+from .stores import StorageAdapter, gc, get_storage_adapter
 from .table import Computed, Imported, Lookup, Manual, Part, Table, ValidationResult
 from .virtual import VirtualModule, virtual_schema
 
@@ -39,7 +39,7 @@ CAPABILITIES = frozenset(
      "query.top", "query.universal", "definition.alter", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
      "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
      "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "populate.upstream", "jobs",
-     "jobs.metadata"}
+     "jobs.metadata", "diagram"}
 )  # fmt: skip
 
 # The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
@@ -56,6 +56,7 @@ __all__ = [
     "Config",
     "Connection",
     "DataJointError",
+    "Diagram",
     "DuplicateError",
     "Imported",
     "IntegrityError",
@@ -72,6 +73,8 @@ __all__ = [
     "QueryExpression",
     "Schema",
     "SchemaCodec",
+    "SparkAdapter",
+    "StorageAdapter",
     "Table",
     "ThreadSafetyError",
     "Top",
@@ -85,6 +88,7 @@ __all__ = [
     "errors",
     "gc",
     "get_codec",
+    "get_storage_adapter",
     "list_codecs",
     "list_schemas",
     "logger",
@@ -93,7 +97,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """API-1: MatCell and MatStruct need numpy, an optional dependency; they load on first access."""
+    """API-1: MatCell and MatStruct need numpy, an optional dependency, and Diagram its own module; they load on
+    first access."""
     if name in ("MatCell", "MatStruct"):
         return getattr(codecs, name)
+    if name == "Diagram":
+        from .diagram import Diagram
+
+        return Diagram
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

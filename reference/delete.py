@@ -62,6 +62,18 @@ def _relations(connection: Connection, start: Node, start_node: algebra.Node, ed
     return relations
 
 
+def cascade_plans(
+    connection: Connection, start: Node, start_node: algebra.Node, edges, *, part_integrity: str
+) -> list[dict[Node, algebra.Node]]:
+    """DML-30, DML-34: what a delete of `start_node` reaches, as plans of a start and its descendants, each
+    restricted to the rows referencing the rows deleted above them; `cascade` adds a plan per master reached.
+    Deletes and `Diagram.cascade` (API-5) share it."""
+    plans = [_relations(connection, start, start_node, edges)]
+    if part_integrity == "cascade":
+        plans += [_relations(connection, master, node, edges) for master, node in _masters(connection, plans[0])]
+    return plans
+
+
 def _masters(connection: Connection, relations: dict[Node, algebra.Node]) -> list[tuple[Node, algebra.Node]]:
     """DML-34 (cascade): the master of every part the delete reaches, restricted to the masters' keys as literals."""
     compiler, found = Compiler(connection.backend), []
@@ -117,9 +129,7 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
         transaction = False
     edges = children(connection)
     start = (table.schema_name, table.table_name)
-    plans = [_relations(connection, start, table.node, edges)]  # each plan: a start and its descendants
-    if part_integrity == "cascade":
-        plans += [_relations(connection, master, node, edges) for master, node in _masters(connection, plans[0])]
+    plans = cascade_plans(connection, start, table.node, edges, part_integrity=part_integrity)
     counts: dict[Node, int] = {}
 
     def run() -> None:

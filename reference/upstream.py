@@ -30,39 +30,43 @@ class Upstream:
         self._trace: dict[Node, QueryExpression] | None = None
 
     def __getitem__(self, ancestor: Any) -> QueryExpression:
-        trace = self._build()
-        node = self._node(ancestor, trace)
+        found = self._build()
+        node = resolve(ancestor, found)
         if node is None:
             raise DataJointError(
                 f"{ancestor!r} is not an ancestor of {self._table.full_name}: self.upstream holds only the tables "
                 "the key depends on",
                 rule="POP-5",
             )
-        return trace[node]
+        return found[node]
 
     def __contains__(self, ancestor: Any) -> bool:
-        return self._node(ancestor, self._build()) is not None
-
-    def _node(self, ancestor: Any, trace: dict[Node, QueryExpression]) -> Node | None:
-        """A table class or instance, or a name: the class name, the SQL name, or `schema.table`."""
-        if isinstance(ancestor, str):
-            for schema, table in trace:
-                names = {table, table.lstrip("#_"), class_name(table), f"{schema}.{table}", f"`{schema}`.`{table}`"}
-                if ancestor in names:
-                    return schema, table
-            return None
-        if isinstance(ancestor, type):
-            ancestor = ancestor()
-        node = (getattr(ancestor, "schema_name", None), getattr(ancestor, "table_name", None))
-        return node if node in trace else None
+        return resolve(ancestor, self._build()) is not None
 
     def _build(self) -> dict[Node, QueryExpression]:
         if self._trace is None:
-            self._trace = _trace(self._table, self._key)
+            self._trace = trace(self._table & self._key, key=self._key)
         return self._trace
 
 
-def _trace(table: Table, key: dict) -> dict[Node, QueryExpression]:
+def resolve(table: Any, nodes) -> Node | None:
+    """Which of `nodes` a table names: a class or instance, or a name (the class name, the SQL name or
+    `schema.table`); None when it names none of them."""
+    if isinstance(table, str):
+        for schema, name in nodes:
+            names = {name, name.lstrip("#_"), class_name(name), f"{schema}.{name}", f"`{schema}`.`{name}`"}
+            if table in names:
+                return schema, name
+        return None
+    if isinstance(table, type):
+        table = table()
+    node = (getattr(table, "schema_name", None), getattr(table, "table_name", None))
+    return node if node in nodes else None
+
+
+def trace(table: Table, *, key: dict | None = None) -> dict[Node, QueryExpression]:
+    """Every ancestor of a (restricted) table, restricted to the rows it references, and the table itself.
+    `self.upstream` (POP-5) passes the key of a row not inserted yet; `Diagram.trace` (API-5) passes none."""
     connection = table.connection
     start: Node = (table.schema_name, table.table_name)
     parents: dict[Node, list[catalog.ForeignKey]] = {}
@@ -76,15 +80,15 @@ def _trace(table: Table, key: dict) -> dict[Node, QueryExpression]:
     for child, keys in parents.items():
         for fk in keys:
             children[(fk.parent_schema, fk.parent_table)].append((child, fk))
-    trace: dict[Node, QueryExpression] = {start: table & key}
-    while len(trace) < len(parents):
-        ready = [n for n in parents if n not in trace and all(c in trace for c, _ in children[n])]
+    found: dict[Node, QueryExpression] = {start: table}
+    while len(found) < len(parents):
+        ready = [n for n in parents if n not in found and all(c in found for c, _ in children[n])]
         if not ready:
             raise DataJointError(f"The foreign keys above {table.full_name} form a cycle", rule="POP-5")
         for node in ready:
-            paths = [_path(trace[child], fk, key if child == start else None) for child, fk in children[node]]
-            trace[node] = _base(connection, node).restrict(paths, semantic_check=False)
-    return trace
+            paths = [_path(found[child], fk, key if child == start else None) for child, fk in children[node]]
+            found[node] = _base(connection, node).restrict(paths, semantic_check=False)
+    return found
 
 
 def _path(child: QueryExpression, fk: catalog.ForeignKey, key: dict | None):

@@ -190,6 +190,9 @@ class DataJointAdapter(Adapter):
     def api(self):
         return self.dj
 
+    def diagram_tables(self, diagram):
+        return sorted(diagram.nodes_to_show)
+
     def api_schema(self, schema):
         return schema
 

@@ -164,6 +164,9 @@ class ReferenceAdapter(Adapter):
     def api(self):
         return dj
 
+    def diagram_tables(self, diagram):
+        return diagram.table_names
+
     def api_schema(self, schema):
         return schema
 

@@ -44,16 +44,6 @@ def test_errors_form_one_tree(api):
     assert wrong == {}
 
 
-@pytest.mark.rules("API-5", requires=["python.api", "diagram"])
-def test_diagram_algebra(adapter, schema, api):
-    tables = pipeline(adapter, schema)
-    around = api.Diagram(tables["Subject"]) + 1
-    assert {"Subject", "Session"} <= {n.split(".")[-1].strip('`"').title() for n in around.nodes_to_show} or len(
-        around.nodes_to_show
-    ) >= 2
-    assert len((api.Diagram(tables["Subject"]) + 2) - api.Diagram(tables["Subject"])) >= 1
-
-
 @pytest.mark.rules("NAME-6", requires=["python.api"])
 def test_full_table_names_are_quoted_per_backend(adapter, schema, conformance):
     full = pipeline(adapter, schema, rows=False)["Session"].full_table_name

@@ -11,6 +11,7 @@ from .builtin import AttachCodec, BlobCodec, HashCodec
 from .chain import Chain, decode, encode, resolve, storage_type
 from .refs import NpyRef, ObjectRef
 from .schema_addressed import FilepathCodec, NpyCodec, ObjectCodec, SchemaCodec
+from .spark import SparkAdapter
 
 __all__ = [
     "ENTRY_POINT_GROUPS",
@@ -27,6 +28,7 @@ __all__ = [
     "ObjectCodec",
     "ObjectRef",
     "SchemaCodec",
+    "SparkAdapter",
     "decode",
     "encode",
     "get_codec",

@@ -12,6 +12,7 @@ from ..stores import Store, object_path
 from .base import Codec
 from .builtin import config_of
 from .refs import NpyRef, ObjectRef
+from .spark import array_to_spark
 
 
 def _where(key: dict | None, context: dict | None) -> tuple[str, str, str, dict]:
@@ -108,6 +109,10 @@ class NpyCodec(SchemaCodec):
 
     def decode(self, stored: dict, *, key=None, context=None) -> NpyRef:
         return NpyRef(stored, Store.configured(config_of(key, context), stored.get("store")))
+
+    def to_spark(self, decoded: Any, *, key: dict | None = None) -> Any:
+        """SparkAdapter: the array (an NpyRef loads it) as nested lists, one level per dimension."""
+        return array_to_spark(decoded, self.name)
 
 
 class FilepathCodec(Codec):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataJointError, MissingExternalFile
+from .adapters import get_storage_adapter
 from .config import store_spec
 
 log = logging.getLogger("djspecs.reference")
@@ -55,49 +56,19 @@ class Store:
         return cls(store_spec(settings, name, filepath=filepath))
 
     def __repr__(self) -> str:
-        return f"Store({self.name!r}, {self.protocol}:{self.root})"
+        return f"Store({self.name!r}, {self.protocol}:{self.full('')})"
+
+    @cached_property
+    def adapter(self):
+        """API-1: the storage adapter of the store's protocol builds its file system and its paths."""
+        return get_storage_adapter(self.protocol)
 
     @cached_property
     def fs(self):
-        import fsspec
-
-        if self.protocol == "file":
-            return fsspec.filesystem("file", auto_mkdir=True)
-        if self.protocol == "memory":
-            return fsspec.filesystem("memory")
-        if self.protocol == "s3":
-            endpoint = self.spec["endpoint"]
-            if not endpoint.startswith(("http://", "https://")):
-                endpoint = f"{'https' if self.spec['secure'] else 'http'}://{endpoint}"
-            config = {"proxies": {"http": self.spec["proxy_server"], "https": self.spec["proxy_server"]}} if self.spec.get("proxy_server") else {}  # fmt: skip
-            return fsspec.filesystem(
-                "s3",
-                key=self.spec.get("access_key") or None,
-                secret=self.spec.get("secret_key") or None,
-                client_kwargs={"endpoint_url": endpoint},
-                config_kwargs=config,
-            )
-        if self.protocol == "gcs":
-            return fsspec.filesystem("gcs", token=self.spec.get("token"), project=self.spec.get("project"))
-        return fsspec.filesystem(
-            "abfs",
-            account_name=self.spec.get("account_name"),
-            account_key=self.spec.get("account_key"),
-            connection_string=self.spec.get("connection_string"),
-        )
-
-    @property
-    def root(self) -> str:
-        if self.protocol == "file":
-            return Path(self.spec["location"]).absolute().as_posix()
-        location = str(self.spec.get("location") or "").strip("/")
-        container = self.spec.get("bucket") or self.spec.get("container")
-        if self.protocol == "memory":
-            return "/" + location
-        return f"{container}/{location}" if location else container
+        return self.adapter.create_filesystem(self.spec)
 
     def full(self, path: str) -> str:
-        return posixpath.join(self.root, path.lstrip("/"))
+        return self.adapter.full_path(self.spec, path)
 
     def _fail(self, action: str, path: str, error: Exception) -> DataJointError:
         return DataJointError(f"Store '{self.name}': cannot {action} {path}: {error}")

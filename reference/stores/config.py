@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import DataJointError
+from .adapters import get_storage_adapter, protocols
 
 LAYOUT_DEFAULTS = {
     "subfolding": None,
@@ -14,23 +15,6 @@ LAYOUT_DEFAULTS = {
     "hash_prefix": "_hash",
     "schema_prefix": "_schema",
     "filepath_prefix": None,
-}
-_LAYOUT = (*LAYOUT_DEFAULTS, "stage", "protocol", "location")
-# STORE-1: the keys each protocol needs, and the keys it knows besides the layout keys. `memory` is this
-# implementation's protocol for an in-process store (fsspec's memory file system), configured like `file`.
-REQUIRED = {
-    "file": ("protocol", "location"),
-    "memory": ("protocol", "location"),
-    "s3": ("protocol", "endpoint", "bucket", "location"),
-    "gcs": ("protocol", "bucket", "location"),
-    "azure": ("protocol", "container", "location"),
-}
-KNOWN = {
-    "file": _LAYOUT,
-    "memory": _LAYOUT,
-    "s3": (*_LAYOUT, "endpoint", "bucket", "access_key", "secret_key", "secure", "proxy_server"),
-    "gcs": (*_LAYOUT, "bucket", "token", "project"),
-    "azure": (*_LAYOUT, "container", "account_name", "account_key", "connection_string"),
 }
 
 
@@ -57,23 +41,22 @@ def store_spec(settings: Mapping[str, Any], name: str | None, *, filepath: bool 
     stores = settings["stores"] or {}
     if name in ("default", "filepath_default") or not isinstance(stores.get(name), Mapping):
         raise DataJointError(f"Store '{name}' is used but not configured in stores", rule="STORE-1")
-    spec = {**LAYOUT_DEFAULTS, **stores[name]}
-    protocol = str(spec.get("protocol", "")).lower()
-    if protocol not in REQUIRED:
+    protocol = str(stores[name].get("protocol", "")).lower()
+    adapter = get_storage_adapter(protocol)
+    if adapter is None:
         raise DataJointError(
-            f'Unknown protocol "{protocol}" in config.stores["{name}"]; known: {", ".join(REQUIRED)}', rule="STORE-1"
+            f'Unknown protocol "{protocol}" in config.stores["{name}"]; known: {", ".join(protocols())}', rule="STORE-1"
         )
-    if missing := [key for key in REQUIRED[protocol] if key not in spec]:
-        raise DataJointError(f'config.stores["{name}"] is missing: {", ".join(missing)}', rule="STORE-1")
-    if unknown := sorted(key for key in spec if key not in KNOWN[protocol]):
-        raise DataJointError(f'Invalid key(s) in config.stores["{name}"]: {", ".join(unknown)}', rule="STORE-1")
-    if protocol == "s3":
-        spec.setdefault("secure", True)
+    spec = {**LAYOUT_DEFAULTS, **getattr(adapter, "defaults", {}), **stores[name], "protocol": protocol}
+    try:
+        adapter.validate_spec(spec)
+    except Exception as error:  # a plugin's adapter may raise its own error class
+        raise DataJointError(f'config.stores["{name}"]: {error}', rule="STORE-1") from None
     token = spec["token_length"]
     if isinstance(token, bool) or not isinstance(token, int):
         raise DataJointError(f'config.stores["{name}"].token_length must be an integer', rule="STORE-1")
     _check_sections(name, spec)
-    return {**spec, "protocol": protocol, "name": name}
+    return {**spec, "name": name}
 
 
 def _check_sections(name: str, spec: Mapping[str, Any]) -> None:

@@ -4,6 +4,8 @@ Package, the README and the citation files; the Table Schemas carry keys; the pi
 from __future__ import annotations
 
 import json
+import re
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -65,6 +67,11 @@ def test_pipeline_is_described(bundle):
     assert list(tables) == ["Subject", "Session", "Analysis"]
     assert tables["Analysis"]["definition"].startswith("-> Session\n---\nscore : float64")
     assert tables["Session"]["restricted"] and tables["Session"]["tier"] == "manual"
-    diagram = (bundle / "pipeline" / "diagram.mmd").read_text()
-    assert diagram.startswith("erDiagram") and "||--o{" in diagram
+    diagram = (bundle / "pipeline" / "diagram.mmd").read_text()  # drawn as dj.Diagram draws (API-5)
+    assert diagram.startswith("flowchart LR") and diagram.count(" --> ") == 2
+    assert re.search(r'"Analysis"\]\):::computed', diagram) and re.search(r'"Session"\]:::manual', diagram)
+    drawing = ElementTree.fromstring((bundle / "pipeline" / "diagram.svg").read_text())
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert [g.get("class") for g in drawing.iterfind("svg:g", ns)] == ["table manual", "table manual", "table computed"]
+    assert len(drawing.findall("svg:path", ns)) == 2
     assert json.loads((bundle / "pipeline" / "provenance.json").read_text())["backend"] == "sqlite"
