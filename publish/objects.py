@@ -116,4 +116,13 @@ def restore_objects(bundle, entries: list[dict], manifest: dict[str, str], setti
 
 def column_types(table: dict) -> dict[str, DeclaredType]:
     """The declared types of a bundled table's attributes (from definitions.json)."""
-    return {a["name"]: classify(a["type"]) for a in table["attributes"]}
+    return {a["name"]: bundled_type(a["type"]) for a in table["attributes"]}
+
+
+def bundled_type(text: str) -> DeclaredType:
+    """A declared type, or a native type as the source's catalog spelled it: DataJoint 2.x writes no `:type:`
+    comment on foreign-key columns, so a bundle of its database may hold PostgreSQL's `character varying(8)`."""
+    try:
+        return classify(text)
+    except DataJointError:
+        return DeclaredType(text, "native", text.lower())
