@@ -1,7 +1,7 @@
 """Store objects in bundles of databases the implementation wrote (PUB-12).
 
 The implementation writes rows whose codec columns keep their values in the table (`<blob>`) and in a file
-store (`<hash@>`, `<blob@>`, `<object@>`); djspecs.publish, told where the same store is, exports the rows with
+store (`<hash@>` and `<object@>`); djspecs.publish, told where the same store is, exports the rows with
 the objects, validates them, and imports them into a fresh schema and a fresh store. The implementation
 then fetches the loaded rows and decodes the same values; the objects are compared file by file.
 """
@@ -20,10 +20,10 @@ from djspecs.conformance.publishing import fresh_schema
 
 STORES = ["publish.bundle", "store", "codec.blob", "codec.hash", "codec.object"]
 ASSET = {"name": "Asset", "tier": "manual", "definition": (
-    "asset : int16\n---\nsignal = null : <blob>\nraw = null : <hash@main>\nshared = null : <blob@main>\n"
+    "asset : int16\n---\nsignal = null : <blob>\nraw = null : <hash@main>\n"
     "result = null : <object@main>")}  # fmt: skip
-IN_STORE = ("raw", "shared", "result")
-DECODED = ("signal", "raw", "shared")  # compared as fetched; `result` is compared by its files
+IN_STORE = ("raw", "result")
+DECODED = ("signal", "raw")  # compared as fetched; `result` is compared by its files
 
 
 @pytest.fixture
@@ -50,10 +50,9 @@ def assets(tmp_path: Path) -> list[dict]:
     (tmp_path / "run" / "sub" / "b.txt").write_bytes(b"bbb")
     (tmp_path / "run" / "a.txt").write_bytes(b"a")
     return [
-        {"asset": 1, "signal": np.arange(5, dtype=np.int16), "raw": b"hello", "shared": np.linspace(0, 1, 7),
-         "result": tmp_path / "notes.txt"},
-        {"asset": 2, "signal": None, "raw": None, "shared": None, "result": None},
-        {"asset": 3, "signal": np.eye(2), "raw": b"hello", "shared": np.zeros(3), "result": tmp_path / "run"},
+        {"asset": 1, "signal": np.arange(5, dtype=np.int16), "raw": b"hello", "result": tmp_path / "notes.txt"},
+        {"asset": 2, "signal": None, "raw": None, "result": None},
+        {"asset": 3, "signal": np.eye(2), "raw": b"hello", "result": tmp_path / "run"},
     ]  # fmt: skip
 
 
