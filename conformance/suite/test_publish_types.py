@@ -103,15 +103,14 @@ def test_columns_have_the_arrow_type_of_their_declared_type(conformance, publish
         field = schema.field(column)
         if declared == ENUM:
             assert field.type == pa.dictionary(pa.int8(), pa.string())
-            dictionary = parquet.read(columns=[column]).column(0).combine_chunks().dictionary.to_pylist()
-            assert dictionary == (list(MOODS) if rows else dictionary)  # declared values in declared order
+            if rows:  # the declared values in declared order, whichever the rows hold
+                assert parquet.read(columns=[column]).column(0).combine_chunks().dictionary.to_pylist() == list(MOODS)
         elif declared == "json":
             assert field.type.extension_name == "arrow.json"
         else:
             assert field.type == ARROW[declared], column
         assert _same_type(field.metadata[b"dj:type"].decode(), declared)
-        got = [v.storage if hasattr(v, "storage") else v for v in content[column]]
-        assert got == [canonical(declared, rows[i][column]) for i in order], declared
+        assert content[column] == [canonical(declared, rows[i][column]) for i in order], declared
     assert [f.logical_type.type for f in parquet.schema if f.name == COLUMNS["json"]] == ["JSON"]
 
 
