@@ -23,6 +23,7 @@ from djspecs.reference.types import DeclaredType, classify
 OBJECTS = "objects"  # under data/
 PACKAGE_KEY = "djspecs:objects"
 CHUNK = 2**20
+MANIFEST_SUFFIX = ".manifest.json"  # the sidecar listing a folder object's files
 
 
 def in_store(declared: DeclaredType) -> bool:
@@ -64,11 +65,20 @@ def copy_objects(staging, settings, parquet_path: str, columns: list[str], copie
         for stored in table.column(column).to_pylist():
             for name, path in references(stored):
                 store = stores.get(name) or stores.setdefault(name, Store.configured(settings, name))
-                files = [f"{path}/{rel}" for rel in sorted(_relative(store, path))] if store.isdir(path) else [path]
+                files = _object_files(store, path)
                 for file in files:
                     target = bundle_path(name, file)
                     if target not in copied:
                         copied[target] = _copy(staging, store, file, target)
+
+
+def _object_files(store: Store, path: str) -> list[str]:
+    """The files of one stored object: a file, or a folder's files and its `.manifest.json` sidecar if the
+    writer left one beside it (DataJoint 2.x does, and checks a folder against it)."""
+    if not store.isdir(path):
+        return [path]
+    sidecar = f"{path}{MANIFEST_SUFFIX}"
+    return [f"{path}/{rel}" for rel in sorted(_relative(store, path))] + ([sidecar] if store.exists(sidecar) else [])
 
 
 def _relative(store: Store, folder: str) -> list[str]:
@@ -116,4 +126,13 @@ def restore_objects(bundle, entries: list[dict], manifest: dict[str, str], setti
 
 def column_types(table: dict) -> dict[str, DeclaredType]:
     """The declared types of a bundled table's attributes (from definitions.json)."""
-    return {a["name"]: classify(a["type"]) for a in table["attributes"]}
+    return {a["name"]: bundled_type(a["type"]) for a in table["attributes"]}
+
+
+def bundled_type(text: str) -> DeclaredType:
+    """A declared type, or a native type as the source's catalog spelled it: DataJoint 2.x writes no `:type:`
+    comment on foreign-key columns, so a bundle of its database may hold PostgreSQL's `character varying(8)`."""
+    try:
+        return classify(text)
+    except DataJointError:
+        return DeclaredType(text, "native", text.lower())

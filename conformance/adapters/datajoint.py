@@ -24,8 +24,10 @@ CAPABILITIES = frozenset(
     {"backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection", "query.top",
      "query.universal", "query.json", "definition.alter", "definition.describe", "fetch.pandas", "transactions",
      "populate", "populate.three_part", "populate.generator", "populate.upstream", "jobs", "codec.blob",
-     "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint"}
+     "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint",
+     "publish.bundle"}
 )  # fmt: skip
+# publish.bundle: its databases are exportable by djspecs.publish (the interoperability claim of the PUB rules).
 
 
 def _datajoint():

@@ -51,7 +51,8 @@ class ReferenceAdapter(Adapter):
     name = "djspecs-reference"
     version = djspecs.__version__
     # populate (plain, three-part and generator make) is implemented; jobs and worker processes are not.
-    capabilities = dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator"}
+    # publish.bundle: djspecs ships djspecs.publish, which exports the reference's databases.
+    capabilities = dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator", "publish.bundle"}
     knobs = dict(dj.KNOBS)
 
     def __init__(self):

@@ -159,3 +159,21 @@ def test_pub_12_validate_reports_missing_and_corrupted_objects(new_schema, store
     assert any(p.startswith(name(deleted)) and "missing" in p for p in problems), problems
     with pytest.raises(BundleError, match="does not validate"):
         import_bundle(tmp_path / "bundle", new_schema("sqlite"))
+
+
+def test_pub_12_a_folder_object_travels_with_its_manifest_sidecar(new_schema, store_at, tmp_path):
+    """PUB-12 regression: DataJoint 2.x writes `<folder>.manifest.json` beside a folder object and checks the
+    folder against it; the sidecar is part of the object, so it is exported and restored with the folder."""
+    source = new_schema("sqlite")
+    store = store_at(source.connection, "source-store")
+    declare_assets(source, tmp_path)
+    (folder,) = [p for p in store.rglob("result_*") if p.is_dir()]
+    sidecar = folder.with_name(folder.name + ".manifest.json")
+    sidecar.write_text('{"files": [{"path": "sub/b.txt", "size": 3}]}')
+    export(source, tmp_path / "bundle", objects=True)
+    relative = sidecar.relative_to(store).as_posix()
+    package = json.loads((tmp_path / "bundle/data/datapackage.json").read_text())
+    assert f"objects/main/{relative}" in {entry["path"] for entry in package["djspecs:objects"]}
+    target = store_at(source.connection, "target-store")
+    import_bundle(tmp_path / "bundle", new_schema("sqlite"))
+    assert (target / relative).read_bytes() == sidecar.read_bytes()

@@ -54,3 +54,15 @@ def test_table_schema_fields():
         "name": "n", "_djType": "int unsigned", "type": "integer"
     }  # fmt: skip
     assert table_schema_field("b", classify("<blob>"), nullable=False, comment="raw")["format"] == "binary"
+
+
+def test_native_spellings_of_a_datajoint_catalog_are_read_back():
+    """PUB-11 regression: DataJoint 2.x writes no `:type:` comment on foreign-key columns, so a bundle of its
+    PostgreSQL database names PostgreSQL's own spelling, which the importer must read as a native type."""
+    from djspecs.publish.objects import column_types
+
+    types = column_types(
+        {"attributes": [{"name": "lab", "type": "character varying(8)"}, {"name": "n", "type": "int32"}]}
+    )
+    assert (types["lab"].kind, types["lab"].text) == ("native", "character varying(8)")
+    assert arrow_type(types["lab"]) == pa.large_string() and types["n"].kind == "core"
