@@ -20,6 +20,11 @@ def bind(schema: Schema, sql_name: str, base: type[Table]) -> type[Table]:
     return cls
 
 
+def _class_of(schema: Schema, sql_name: str, base: type[Table]) -> type[Table]:
+    """The class already bound to the table (never tested for truth: a table class's length is its row count)."""
+    return schema.tables[sql_name] if sql_name in schema.tables else bind(schema, sql_name, base)
+
+
 def classes_of(schema: Schema) -> dict[str, type[Table]]:
     """A class per table of the schema by class name, parts nested in their masters; bound tables keep their class.
 
@@ -30,10 +35,10 @@ def classes_of(schema: Schema) -> dict[str, type[Table]]:
     for sql_name in schema.list_tables():
         tier, master = tier_of(sql_name)
         if tier in TIER_CLASSES:
-            masters[sql_name] = cls = schema.tables.get(sql_name) or bind(schema, sql_name, TIER_CLASSES[tier])
+            masters[sql_name] = cls = _class_of(schema, sql_name, TIER_CLASSES[tier])
             classes[cls.__name__] = cls
         elif tier == "part" and master in masters:
-            part = schema.tables.get(sql_name) or bind(schema, sql_name, Part)
+            part = _class_of(schema, sql_name, Part)
             part.master = masters[master]
             setattr(masters[master], part.__name__, part)
     return classes

@@ -66,11 +66,12 @@ def test_schemas_hand_out_free_tables_by_class_or_sql_name(schema, connection):
 
 
 def test_make_classes_adds_the_classes_a_namespace_lacks(schema, connection):
-    Subject, _, _ = fill(schema)
+    Subject, Session, Note = fill(schema)
     reopened = dj.Schema(schema.database, connection=connection, create_schema=False)
     namespace = reopened.make_classes({"Subject": "kept"})
     assert namespace["Subject"] == "kept" and {"Session", "Note"} <= set(namespace)
     assert len(namespace["Session"].Trial()) == 1 and len(namespace["Note"]()) == 0
+    assert schema.make_classes({})["Note"] is Note  # a table bound to a class keeps it, even with no rows
 
 
 def instance_for(connection, folder, **overrides) -> dj.Instance:
