@@ -156,6 +156,13 @@ class Adapter:
         """Drop the schema's `~lineage` table, as a schema made by an older version lacks it (LIN-4)."""
         raise NotImplementedError
 
+    def instance_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of `api().Instance(...)` that reach the server under test (CFG-4; `config.thread_safe`).
+
+        They must be plain values (JSON): the suite also passes them to a fresh process started in thread-safe mode.
+        """
+        raise NotImplementedError
+
     def configure_stores(self, stores: Mapping[str, Any]) -> None:
         """Set the `stores` configuration (STORE rules; capability `store`)."""
         raise NotImplementedError
@@ -215,6 +222,7 @@ METHODS = (
     "api_schema",
     "drop_lineage_table",
     "configure_stores",
+    "instance_arguments",
     "error_class",
 )
 

@@ -6,10 +6,11 @@ a sqlglot expression tree and rendered for the backend's dialect.
 
 import logging
 
-from . import codecs, errors
+from . import codecs, deploy, errors, migrate
 from .codecs import Codec, NpyRef, ObjectRef, SchemaCodec, SparkAdapter, get_codec, list_codecs
 from .conditions import AndList, Not, Top
 from .connection import Connection, conn
+from .console import cli
 from .errors import (
     AccessError,
     DataJointError,
@@ -22,6 +23,8 @@ from .errors import (
     UnknownAttributeError,
 )
 from .expression import QueryExpression, U
+from .freetable import FreeTable
+from .instance import Instance
 from .jobs import JobTable as Job
 from .populate import AutoPopulate
 from .schema import Schema, list_schemas
@@ -39,7 +42,7 @@ CAPABILITIES = frozenset(
      "query.top", "query.universal", "definition.alter", "definition.describe", "fetch.pandas", "fetch.arrow", "transactions", "config",
      "codec.blob", "codec.attach", "codec.hash", "codec.object", "codec.filepath", "codec.npy", "codec.custom",
      "store", "store.s3", "populate", "populate.three_part", "populate.generator", "populate.processes", "populate.upstream", "jobs",
-     "jobs.metadata", "diagram"}
+     "jobs.metadata", "diagram", "config.thread_safe"}
 )  # fmt: skip
 
 # The implementation-defined choices it makes (spec/capabilities.yaml, knobs).
@@ -58,7 +61,9 @@ __all__ = [
     "DataJointError",
     "Diagram",
     "DuplicateError",
+    "FreeTable",
     "Imported",
+    "Instance",
     "IntegrityError",
     "Job",
     "Lookup",
@@ -82,9 +87,11 @@ __all__ = [
     "UnknownAttributeError",
     "ValidationResult",
     "VirtualModule",
+    "cli",
     "codecs",
     "config",
     "conn",
+    "deploy",
     "errors",
     "gc",
     "get_codec",
@@ -92,6 +99,7 @@ __all__ = [
     "list_codecs",
     "list_schemas",
     "logger",
+    "migrate",
     "virtual_schema",
 ]
 

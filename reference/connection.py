@@ -12,8 +12,9 @@ from typing import Any
 from sqlglot import exp
 
 from .backends import backend_for
-from .errors import AccessError, DataJointError, DeadlockError, LostConnectionError
-from .settings import Config, config
+from .errors import AccessError, DataJointError, DeadlockError, LostConnectionError, ThreadSafetyError
+from .settings import THREAD_SAFE, Config
+from .settings import config as GLOBAL_CONFIG
 
 log = logging.getLogger("djspecs.reference")
 STATEMENT_ATTEMPTS = 6  # a deadlocked statement outside a transaction is tried at most this often
@@ -27,9 +28,23 @@ class Connection:
     """Runs statements for one backend. Values always travel as bound parameters."""
 
     def __init__(
-        self, settings: Mapping[str, Any] | None = None, *, on_statement: Callable[[exp.Expression], None] | None = None
+        self,
+        settings: Mapping[str, Any] | None = None,
+        *,
+        on_statement: Callable[[exp.Expression], None] | None = None,
+        config: Config | None = None,
     ):
-        self.settings = Config(dict(settings)) if settings is not None else config
+        """`settings`: this connection's database settings (copied); without them, those of `config`.
+
+        `config` is the configuration in force for work done through the connection (safemode, jobs.*): a
+        `dj.Instance` passes its own; by default it is the global `dj.config`, or in thread-safe mode, where
+        the global is refused, the connection's own settings (CFG-4).
+        """
+        if settings is not None:
+            self.settings = Config(dict(settings))
+        else:
+            self.settings = config if config is not None else GLOBAL_CONFIG
+        self.config = config if config is not None else (self.settings if THREAD_SAFE else GLOBAL_CONFIG)
         self.backend = backend_for(self.settings)
         self.on_statement = on_statement  # sees every statement before it runs (tests re-parse them)
         self.schemas: dict[str, Any] = {}  # the schemas activated on this connection, by name
@@ -223,8 +238,17 @@ _default: Connection | None = None
 
 
 def conn(*, reset: bool = False) -> Connection:
-    """The process-wide connection made from `dj.config`, shared by schemas created without one."""
+    """The process-wide connection made from `dj.config`, shared by schemas created without one.
+
+    CFG-4: in thread-safe mode the global configuration refuses to be read, so this raises ThreadSafetyError.
+    """
     global _default
+    if THREAD_SAFE:
+        raise ThreadSafetyError(
+            "The global connection is disabled in thread-safe mode (DJ_THREAD_SAFE); use dj.Instance(...).connection, "
+            "or pass a connection",
+            rule="CFG-4",
+        )
     if _default is None or reset:
         _default = Connection()
     return _default

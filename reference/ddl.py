@@ -137,3 +137,18 @@ def comment_statements(spec: TableSpec, backend: Backend) -> list[exp.Expression
             exp.Comment(this=target, kind="COLUMN", expression=exp.Literal.string(type_comment(attribute)))
         )
     return statements
+
+
+def add_column(schema: str, table: str, attribute: Attribute, backend: Backend, column_type: exp.DataType) -> list:
+    """ALTER TABLE ... ADD COLUMN, with the column's `:type:` comment where the backend keeps comments (SYS-5)."""
+    target = backend.table(schema, table)
+    statements: list[exp.Expression] = [
+        exp.Alter(this=target, kind="TABLE", actions=[column(attribute, backend, column_type)])
+    ]
+    if backend.COMMENTS == "statements":
+        column_name = exp.Column(this=identifier(attribute.name), table=target.this, db=target.args.get("db"))
+        comment = exp.Literal.string(type_comment(attribute))
+        statements.append(exp.Comment(this=column_name, kind="COLUMN", expression=comment))
+    elif backend.COMMENTS == "catalog":
+        statements.append(backend.comment_rows(schema, table, [(attribute.name, type_comment(attribute))]))
+    return statements

@@ -12,7 +12,6 @@ from .compiler import Compiler, delete_statement
 from .conditions import Matching
 from .errors import DataJointError, IntegrityError
 from .naming import LINEAGE_TABLE, tier_of
-from .settings import config
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -122,7 +121,7 @@ def cascade_delete(table: Table, *, transaction: bool, prompt: bool | None, part
             rule="DML-34",
         )
     connection = table.connection
-    prompt = config["safemode"] if prompt is None else prompt
+    prompt = connection.config["safemode"] if prompt is None else prompt
     if connection.in_transaction and transaction:
         if prompt:
             raise DataJointError("Delete cannot use a transaction within an ongoing transaction", rule="DML-33")
@@ -191,7 +190,7 @@ def drop(table: Table, *, prompt: bool | None, part_integrity: str) -> None:
         raise DataJointError(f"Cannot drop a Part directly ({table.full_name}); drop its master", rule="DML-37")
     connection = table.connection
     nodes = _descendants((table.schema_name, table.table_name), children(connection))
-    prompt = config["safemode"] if prompt is None else prompt
+    prompt = connection.config["safemode"] if prompt is None else prompt
     if prompt and not _confirm({n: 0 for n in nodes}):
         return
     for schema, name in reversed(nodes):

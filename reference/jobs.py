@@ -26,7 +26,6 @@ from .insert import prepare, statements
 from .parser import parse_definition
 from .populate import error_message
 from .provenance import code_version
-from .settings import config
 from .table import Table
 
 log = logging.getLogger("djspecs.reference")
@@ -136,8 +135,8 @@ class JobTable(Table):
                 stale_timeout: float | None = None, orphan_timeout: float | None = None) -> dict[str, int]:  # fmt: skip
         """JOB-3: queue new keys, re-pend lost successes, drop stale jobs, recover orphaned reservations."""
         target = self.target()
-        priority = config["jobs.default_priority"] if priority is None else priority
-        stale_timeout = config["jobs.stale_timeout"] if stale_timeout is None else stale_timeout
+        priority = self.connection.config["jobs.default_priority"] if priority is None else priority
+        stale_timeout = self.connection.config["jobs.stale_timeout"] if stale_timeout is None else stale_timeout
         source = target.key_source.proj()
         result = {"added": 0, "removed": 0, "orphaned": 0, "re_pended": 0}
         todo = target._todo(restrictions).restrict(Not(self), semantic_check=False)
@@ -149,7 +148,7 @@ class JobTable(Table):
             ):
                 cursor = self.connection.execute(statement, params, context=f"refresh {self.full_name}")
                 result["added"] += cursor.rowcount
-        if config["jobs.keep_completed"]:
+        if self.connection.config["jobs.keep_completed"]:
             lost = self.completed.restrict(source, semantic_check=False).restrict(
                 Not(target.proj()), semantic_check=False
             )
@@ -171,12 +170,12 @@ class JobTable(Table):
         """JOB-4: claim a pending, due job with one conditional UPDATE; True when this worker won it."""
         backend = self.connection.backend
         changes = {"status": "reserved", "host": platform.node(), "pid": os.getpid(), **backend.session_identity(),
-                   "version": code_version(), "reserved_time": backend.now()}  # fmt: skip
+                   "version": code_version(self.connection.config), "reserved_time": backend.now()}  # fmt: skip
         return self._set(key, changes, only_if="pending", due=column("scheduled_time") <= backend.now()) == 1
 
     def complete(self, key: dict[str, Any], duration: float | None = None) -> None:
         """JOB-5: a finished job leaves the queue, or stays as `success` when jobs.keep_completed is set."""
-        if not config["jobs.keep_completed"]:
+        if not self.connection.config["jobs.keep_completed"]:
             (self & self._key(key)).delete_quick()
             return
         self._set(key, {"status": "success", "completed_time": self.connection.backend.now(), "duration": duration})
@@ -196,7 +195,7 @@ class JobTable(Table):
         key = self._key(key)
         if self._set(key, {"status": "ignore"}) == 0:
             try:
-                self.insert1({**key, "status": "ignore", "priority": config["jobs.default_priority"]})
+                self.insert1({**key, "status": "ignore", "priority": self.connection.config["jobs.default_priority"]})
             except DuplicateError:  # another worker queued it meanwhile
                 self._set(key, {"status": "ignore"})
 

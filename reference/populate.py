@@ -23,7 +23,6 @@ from .backends.base import placeholder
 from .compiler import Compiler, column
 from .errors import DataJointError
 from .provenance import code_version
-from .settings import config
 from .upstream import Upstream
 from .values import normalize
 
@@ -135,7 +134,7 @@ class AutoPopulate:
         if not reserve_jobs:
             return self._todo(restrictions).keys(order_by="KEY")[:max_calls]
         jobs = self.jobs
-        if config["jobs.auto_refresh"] if refresh is None else refresh:
+        if self.connection.config["jobs.auto_refresh"] if refresh is None else refresh:
             jobs.refresh(*restrictions, priority=priority, delay=-1)  # due at once, whatever the clocks say
         due = jobs.pending & (column("scheduled_time") <= self.connection.backend.now())
         if restrictions:
@@ -215,7 +214,7 @@ class AutoPopulate:
         from .jobs import update
 
         backend, heading = self.connection.backend, self.heading
-        values = dict(zip(JOB_METADATA, (started, duration, code_version()), strict=True))
+        values = dict(zip(JOB_METADATA, (started, duration, code_version(self.connection.config)), strict=True))
         assignments = [
             column(n).eq(placeholder(backend.to_driver(normalize(v, heading[n], self.full_name), heading[n].type)))
             for n, v in values.items()

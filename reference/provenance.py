@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+from collections.abc import Mapping
+from typing import Any
 
-from .settings import config
 
-
-def code_version() -> str:
-    """The short git commit of the working directory when `jobs.version_method` is `git`, else empty."""
+def code_version(config: Mapping[str, Any]) -> str:
+    """The short git commit of the working directory when `config`'s `jobs.version_method` is `git`, else empty."""
     if config["jobs.version_method"] != "git":
         return ""
     return _git_head(os.getcwd())

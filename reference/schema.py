@@ -6,6 +6,7 @@ references (declare), build the statements (ddl), run them (connection), and rec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -15,11 +16,11 @@ from . import catalog
 from .connection import Connection, conn
 from .ddl import column_types, create_table, type_comment
 from .declare import Parent, TableSpec, resolve
-from .errors import DataJointError, DefinitionError
+from .errors import DataJointError, DefinitionError, MissingTableError
+from .freetable import FreeTable
 from .heading import Heading
-from .naming import check_length, table_name
+from .naming import TIER_PREFIXES, check_length, snake_case, table_name
 from .parser import parse_definition
-from .settings import config
 from .table import Part, Table
 
 
@@ -31,7 +32,9 @@ class Schema:
         self.database = name
         self.context = context
         self.connection = connection or conn()
-        self.create_tables = config["database.create_tables"] if create_tables is None else create_tables
+        self.create_tables = (
+            self.connection.config["database.create_tables"] if create_tables is None else create_tables
+        )
         self.tables: dict[str, type[Table]] = {}  # SQL name → class
         self._populating: set[str] = set()
         if not catalog.schema_exists(self.connection, name):
@@ -86,8 +89,8 @@ class Schema:
             name=sql_name,
             auto_populated=cls.tier in ("imported", "computed"),
             lookup=lambda name: self._parent(name, context),
-            allow_new_key_attributes=config["jobs.allow_new_pk_fields_in_computed_tables"],
-            job_metadata=config["jobs.add_job_metadata"],
+            allow_new_key_attributes=self.connection.config["jobs.allow_new_pk_fields_in_computed_tables"],
+            job_metadata=self.connection.config["jobs.add_job_metadata"],
         )
         self.execute_declaration(spec)
 
@@ -153,10 +156,43 @@ class Schema:
             ordered += ready
         return ordered
 
-    def rebuild_lineage(self) -> None:
-        """LIN-5: recompute ~lineage from the foreign keys in the catalog, parents first."""
-        self.connection.execute(catalog.lineage_table(self.connection, self.database))
+    def _find_table(self, name: str) -> str | None:
+        """API-4: the SQL name of a table given by class name (`Session`, `Session.Trial`) or SQL name, tier prefix optional."""
+        if name[:1].isupper():
+            name = "__".join(snake_case(part) for part in name.split("."))
+        tables = self.list_tables()
+        return next((prefix + name for prefix in ("", *TIER_PREFIXES.values()) if prefix + name in tables), None)
+
+    def get_table(self, name: str) -> FreeTable:
+        """API-4: a FreeTable for a table of this schema."""
+        sql_name = self._find_table(name)
+        if sql_name is None:
+            raise MissingTableError(f"Table `{name}` does not exist in schema `{self.database}`", rule="API-4")
+        return FreeTable(self.connection, f"{self.database}.{sql_name}")
+
+    def __getitem__(self, name: str) -> FreeTable:
+        return self.get_table(name)
+
+    def __iter__(self) -> Iterator[FreeTable]:
+        """API-4: the schema's tables as FreeTables, parents before children."""
+        return (FreeTable(self.connection, f"{self.database}.{name}") for name in self.list_tables())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._find_table(name) is not None
+
+    def make_classes(self, into: dict[str, Any] | None = None) -> dict[str, type[Table]]:
+        """API-4: a class for each table found, added to `into` (default: the schema's context) where it has none."""
+        from .virtual import classes_of
+
+        into = (self.context if self.context is not None else {}) if into is None else into
+        for name, cls in classes_of(self).items():
+            into.setdefault(name, cls)
+        return into
+
+    def recomputed_lineage(self) -> dict[str, Heading]:
+        """LIN-5: each table's heading with the lineage its foreign keys give it, parents first (nothing written)."""
         known: dict[tuple[str, str], str] = {}
+        result: dict[str, Heading] = {}
         for table in self.list_tables():
             inherited = {}
             for fk in catalog.foreign_keys(self.connection, self.database, table):
@@ -171,7 +207,14 @@ class Schema:
             }
             known.update({(table, name): origin for name, origin in lineage.items() if origin})
             attributes = tuple(replace(a, lineage=lineage[a.name]) for a in heading.attributes if not a.hidden)
-            catalog.write_lineage(self.connection, self.database, table, Heading(attributes))
+            result[table] = Heading(attributes)
+        return result
+
+    def rebuild_lineage(self) -> None:
+        """LIN-5: recompute ~lineage from the foreign keys in the catalog, parents first."""
+        self.connection.execute(catalog.lineage_table(self.connection, self.database))
+        for table, heading in self.recomputed_lineage().items():
+            catalog.write_lineage(self.connection, self.database, table, heading)
         for cls in self.tables.values():
             cls._heading = None
 

@@ -2,6 +2,9 @@
 
 Precedence, highest first: values set at run time (`config["database.host"] = ...`), environment variables,
 the project file `datajoint.json`, defaults. Unknown keys are refused.
+
+CFG-4: a process started with `DJ_THREAD_SAFE=true` has no usable global configuration: `config` then refuses
+every use, and each `dj.Instance` holds a Config of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from .errors import DataJointError
+from .errors import DataJointError, ThreadSafetyError
 
 DEFAULTS: dict[str, Any] = {
     "database.backend": "sqlite",  # the embedded default needs no server
@@ -59,10 +62,14 @@ BACKENDS = ("sqlite", "postgresql", "mysql")
 SECRET_KEYS = frozenset({"database.password"})
 
 
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _coerce(key: str, text: str) -> Any:
     default = DEFAULTS[key]
     if isinstance(default, bool) or key == "database.use_tls":
-        return text.strip().lower() in ("1", "true", "yes", "on")
+        return _flag(text)
     if key == "database.port" or isinstance(default, int):
         return int(text)
     return text
@@ -129,4 +136,25 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-config = Config()
+class RefusedConfig:
+    """CFG-4: `dj.config` in thread-safe mode; reading, writing or listing it raises ThreadSafetyError."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise ThreadSafetyError(
+            "The global configuration is disabled in thread-safe mode (DJ_THREAD_SAFE); use dj.Instance(...).config",
+            rule="CFG-4",
+        )
+
+    __getitem__ = __setitem__ = __delitem__ = __iter__ = __len__ = __contains__ = _refuse
+
+    def __getattr__(self, name: str) -> Any:
+        return self._refuse()
+
+    def __repr__(self) -> str:
+        return "RefusedConfig (thread-safe mode: use dj.Instance)"
+
+
+THREAD_SAFE = _flag(os.environ.get("DJ_THREAD_SAFE", ""))  # CFG-4: read once, when the process imports dj
+process_config = Config()
+"""The process's configuration from defaults, the environment and assignments; `dj.Instance` starts from a copy."""
+config: Config = RefusedConfig() if THREAD_SAFE else process_config  # type: ignore[assignment]

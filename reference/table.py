@@ -79,7 +79,7 @@ class Table(QueryExpression, metaclass=TableMeta):
     _heading: ClassVar[Heading | None] = None
 
     def __init__(self):
-        schema = type(self)._schema
+        schema = self._schema  # the class's binding; a FreeTable binds its instances (API-4)
         if schema is None:
             raise DataJointError(
                 f"Table class {type(self).__name__} is not bound to a schema; decorate it with a Schema"
@@ -95,11 +95,11 @@ class Table(QueryExpression, metaclass=TableMeta):
 
     @property
     def table_name(self) -> str:
-        return type(self)._table_name
+        return self._table_name
 
     @property
     def schema_name(self) -> str:
-        return type(self)._schema.database
+        return self._schema.database
 
     @property
     def full_table_name(self) -> str:
@@ -160,7 +160,7 @@ class Table(QueryExpression, metaclass=TableMeta):
         """DML-1 .. DML-9; one transaction for the whole call unless `chunk_size` splits it."""
         if self.restricted:
             raise DataJointError(f"Cannot insert into a restricted table {self.full_name}")
-        if self.tier in ("imported", "computed") and not (allow_direct_insert or type(self)._schema.populating(self)):
+        if self.tier in ("imported", "computed") and not (allow_direct_insert or self._schema.populating(self)):
             raise DataJointError(
                 f"Inserts into an auto-populated table {self.full_name} can only be done inside its make method; "
                 "use allow_direct_insert=True to override",

@@ -20,24 +20,34 @@ def bind(schema: Schema, sql_name: str, base: type[Table]) -> type[Table]:
     return cls
 
 
-def virtual_schema(name: str, *, connection: Connection | None = None) -> SimpleNamespace:
-    """A namespace with one class per table of an existing schema; parts are nested in their masters.
+def _class_of(schema: Schema, sql_name: str, base: type[Table]) -> type[Table]:
+    """The class already bound to the table (never tested for truth: a table class's length is its row count)."""
+    return schema.tables[sql_name] if sql_name in schema.tables else bind(schema, sql_name, base)
+
+
+def classes_of(schema: Schema) -> dict[str, type[Table]]:
+    """A class per table of the schema by class name, parts nested in their masters; bound tables keep their class.
 
     Tables whose names follow no tier pattern get no class (NAME-5).
     """
-    schema = Schema(name, connection=connection, create_schema=False, create_tables=False)
-    namespace = SimpleNamespace(schema=schema)
+    classes: dict[str, type[Table]] = {}
     masters: dict[str, type[Table]] = {}
     for sql_name in schema.list_tables():
         tier, master = tier_of(sql_name)
         if tier in TIER_CLASSES:
-            masters[sql_name] = cls = bind(schema, sql_name, TIER_CLASSES[tier])
-            setattr(namespace, cls.__name__, cls)
+            masters[sql_name] = cls = _class_of(schema, sql_name, TIER_CLASSES[tier])
+            classes[cls.__name__] = cls
         elif tier == "part" and master in masters:
-            part = bind(schema, sql_name, Part)
+            part = _class_of(schema, sql_name, Part)
             part.master = masters[master]
             setattr(masters[master], part.__name__, part)
-    return namespace
+    return classes
+
+
+def virtual_schema(name: str, *, connection: Connection | None = None) -> SimpleNamespace:
+    """A namespace with one class per table of an existing schema (`classes_of`) and the schema itself."""
+    schema = Schema(name, connection=connection, create_schema=False, create_tables=False)
+    return SimpleNamespace(schema=schema, **classes_of(schema))
 
 
 class VirtualModule(ModuleType):

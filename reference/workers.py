@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from .connection import Connection
 from .errors import DataJointError
-from .settings import config
 
 if TYPE_CHECKING:
     from .table import Table
@@ -73,7 +72,7 @@ def specs(table: Table, keys: list[dict], options: dict[str, Any], workers: int)
         shares = [keys[i * len(keys) // workers :] + keys[: i * len(keys) // workers] for i in range(workers)]
     else:
         shares = [keys[i::workers] for i in range(workers)]
-    jobs_config = {key: value for key, value in config.items() if key.startswith("jobs.")}
+    jobs_config = {key: value for key, value in table.connection.config.items() if key.startswith("jobs.")}
     return [WorkerSpec(settings, schemas, class_path(type(table)), tuple(s), options, jobs_config) for s in shares]
 
 
@@ -83,8 +82,8 @@ _one_at_a_time = threading.Lock()  # table classes are bound per process, so tas
 def run_worker(spec: WorkerSpec) -> dict:
     """The body of every worker: its own connection, the schemas activated, then populate's per-key loop."""
     with _one_at_a_time:
-        config.update(spec.jobs_config)
         connection = Connection(spec.settings)
+        connection.config.update(spec.jobs_config)
         try:
             table = activate(connection, spec.schemas, spec.target)
             return table.run_keys(list(spec.keys), **spec.options)

@@ -53,7 +53,7 @@ class DataJointAdapter(Adapter):
         if backend not in ("postgresql", "mysql"):
             raise ValueError(f"DataJoint runs on postgresql and mysql, not {backend}")
         server = parse_url(backend, url)
-        self.backend = backend
+        self.backend, self.url = backend, url
         with self.reporting(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "MariaDB is supported on a best-effort basis"
             self.instance = self.dj.Instance(
@@ -62,6 +62,11 @@ class DataJointAdapter(Adapter):
             )  # fmt: skip
             self.instance.config.safemode = False
             self.instance.connection.connect() if not self.instance.connection.is_connected else None
+
+    def instance_arguments(self):
+        server = parse_url(self.backend, self.url)
+        return {"host": server.host, "port": server.port, "user": server.user, "password": server.password,
+                "backend": self.backend, "use_tls": False}  # fmt: skip
 
     def server_version(self):
         with self.reporting():

@@ -60,7 +60,7 @@ class ReferenceAdapter(Adapter):
 
     def connect(self, backend, url):
         dj.config["safemode"] = False
-        self.backend = backend
+        self.backend, self.url = backend, url
         self.connection = dj.Connection({"database.backend": backend, **connection_settings(backend, url)})
         with self.reporting():
             self.connection.server_version()
@@ -161,6 +161,12 @@ class ReferenceAdapter(Adapter):
         with self.reporting():
             table = self.connection.backend.table(schema.database, "~lineage")
             self.connection.execute(exp.Drop(kind="TABLE", tables=[table]))
+
+    def instance_arguments(self):
+        settings = connection_settings(self.backend, self.url)
+        return {"host": settings.get("database.host", ""), "user": settings.get("database.user"),
+                "password": settings.get("database.password"), "port": settings.get("database.port"),
+                "backend": self.backend, "database__name": settings.get("database.name")}  # fmt: skip
 
     def api(self):
         return dj

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -122,7 +127,33 @@ def test_jobs_settings_defaults(api):
 
 
 @pytest.mark.rules("CFG-4", requires=["python.api", "config.thread_safe"])
-def test_instances_hold_their_own_configuration(api, conformance):
-    assert hasattr(api, "Instance") and callable(api.Instance)
-    instance_config = conformance.adapter.adapter.instance.config
-    assert instance_config is not api.config
+def test_instances_hold_their_own_configuration_and_connection(adapter, schema, api):
+    inst = api.Instance(**adapter.instance_arguments())
+    assert inst.config is not api.config and inst.connection is not None
+    before = api.config["display.limit"]
+    inst.config["display.limit"] = before + 5
+    assert inst.config["display.limit"] == before + 5 and api.config["display.limit"] == before
+    bound = inst.Schema(schema.database)
+    assert bound.connection is inst.connection
+
+    class Animal(api.Manual):
+        definition = "animal_id : int32\n---\nspecies : varchar(16)"
+
+    bound(Animal)
+    Animal.insert1({"animal_id": 7, "species": "mouse"})
+    assert inst.FreeTable(f"{schema.database}.animal").to_dicts() == [{"animal_id": 7, "species": "mouse"}]
+    inst.connection.close()
+
+
+@pytest.mark.rules("CFG-4", requires=["python.api", "config.thread_safe"])
+def test_thread_safe_mode_refuses_global_state(adapter, schema, api):
+    """Thread-safe mode is read at process start: a fresh process runs thread_safe.py with DJ_THREAD_SAFE=true."""
+    script = Path(__file__).with_name("thread_safe.py")
+    command = [sys.executable, str(script), api.__name__, json.dumps(adapter.instance_arguments()), schema.database]
+    result = subprocess.run(command, env={**os.environ, "DJ_THREAD_SAFE": "true"}, capture_output=True, text=True,
+                            timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    not_refused = {what: mro for what, mro in report["refused"].items() if not mro or "ThreadSafetyError" not in mro}
+    assert not_refused == {}, f"in thread-safe mode these did not raise ThreadSafetyError: {not_refused}"
+    assert report["rows"] == [{"subject_id": 1, "name": "Ann"}] and report["same_connection"] is True

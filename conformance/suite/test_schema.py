@@ -89,6 +89,21 @@ def test_listing_hides_system_tables_and_orders_parents_first(adapter, schema, a
     assert len(virtual.Subject()) == 3 and virtual.Session.Trial is not None
 
 
+@pytest.mark.rules("API-4", requires=["python.api", "introspection"])
+def test_schemas_hand_out_free_tables_by_name(adapter, schema):
+    pipeline(adapter, schema)
+    bound = adapter.api_schema(schema)
+    session = bound["Session"]
+    assert "FreeTable" in {c.__name__ for c in type(session).__mro__}  # DataJoint's dj.FreeTable is a factory
+    assert len(session) == len(bound.get_table("session")) == 3
+    assert len(bound["session__trial"]) == 2
+    assert [t.table_name for t in bound] == bound.list_tables()
+    assert "Subject" in bound and "session__trial" in bound and "no_such_table" not in bound
+    lookup = adapter.declare(schema, [{"name": "Color", "tier": "lookup", "definition": "color : varchar(8)"}])
+    adapter.insert(lookup["Color"], [{"color": "red"}])
+    assert bound["color"].to_dicts() == [{"color": "red"}]  # the tier prefix `#` is found without being given
+
+
 @pytest.mark.rules("LIN-5", "LIN-6", requires=["python.api", "lineage"])
 def test_lineage_is_written_at_declaration_and_rebuilt_on_demand(adapter, schema):
     pipeline(adapter, schema, rows=False)

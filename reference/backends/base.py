@@ -169,6 +169,12 @@ class Backend:
         """NAME-6: the qualified table a DataJoint schema and table name denote."""
         return exp.Table(this=identifier(table), db=identifier(schema))
 
+    def replica_identity(self, table: exp.Table, mode: str) -> exp.Expression:
+        """What the server writes of an old row for change-data capture (`default` or `full`); PostgreSQL only."""
+        raise DataJointError(
+            f"REPLICA IDENTITY is a PostgreSQL setting; the {self.name} backend has no such setting", rule="API-1"
+        )
+
     def column_type(self, declared: DeclaredType) -> exp.DataType:
         """The column type of a core type (TYPE-2) or a native type passed through (TYPE-5)."""
         if declared.kind == "native":

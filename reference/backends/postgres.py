@@ -138,6 +138,10 @@ class PostgresBackend(Backend):
 
         return isinstance(error, psycopg.OperationalError) and error.sqlstate in (None, "57P01", "08006", "08003")
 
+    def replica_identity(self, table: exp.Table, mode: str) -> exp.Expression:
+        """`ALTER TABLE ... REPLICA IDENTITY FULL | DEFAULT` (sqlglot has no node for the clause: a keyword Var)."""
+        return exp.Alter(this=table, kind="TABLE", actions=[exp.Var(this=f"REPLICA IDENTITY {mode.upper()}")])
+
     def column_type(self, declared: DeclaredType) -> exp.DataType:
         if declared.kind == "core" and declared.name == "datetime" and declared.params:
             return exp.DataType.build(f"TIMESTAMP({declared.params[0]})", dialect=self.dialect)
