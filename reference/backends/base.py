@@ -39,6 +39,8 @@ class Backend:
     FORMAT_PARAMS: ClassVar[re.Pattern | None] = None
     """For drivers with `%s` parameters: the rendered SQL's string literals, quoted names, comments, `?` and `%`."""
     DEFAULT_PORT: ClassVar[int | None] = None
+    MAX_PARAMETERS: ClassVar[float] = float("inf")
+    """The most bound parameters one statement may carry."""
     MAX_TABLE_NAME: ClassVar[int] = 64
     """NAME-4: the longest table name, tier prefix included."""
     COMMENTS: ClassVar[str] = "inline"

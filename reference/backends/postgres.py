@@ -55,6 +55,7 @@ class PostgresBackend(Backend):
 
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63
+    MAX_PARAMETERS = 65_535  # the protocol counts parameters in 16 bits
     COMMENTS = "statements"
     ENUM_IS_NAMED_TYPE = True
     INDEXES_INLINE = False

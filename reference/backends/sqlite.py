@@ -34,6 +34,7 @@ class SQLiteBackend(Backend):
     dialect = SQLite
     check_dialect = "sqlite"
     MAX_TABLE_NAME = 64
+    MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
     COMMENTS = "catalog"
     DROPS_TABLES_WITH_SCHEMA = False
     INDEXES_INLINE = False
