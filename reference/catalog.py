@@ -124,10 +124,11 @@ def lineage(connection: Connection, schema: str, table: str) -> dict[str, str] |
     return dict(connection.query(query, [table]))
 
 
-def write_lineage(connection: Connection, schema: str, table: str, heading: Heading) -> None:
-    """LIN-5: on declaration, the table's rows of ~lineage are replaced."""
+def write_lineage(connection: Connection, schema: str, table: str, heading: Heading, *, replace: bool = True) -> None:
+    """LIN-5: on declaration, the table's rows of ~lineage are replaced (`replace=False`: there are none)."""
     target = connection.backend.table(schema, LINEAGE_TABLE)
-    connection.execute(exp.delete(target, where=exp.column("table_name").eq(placeholder())), [table])
+    if replace:
+        connection.execute(exp.delete(target, where=exp.column("table_name").eq(placeholder())), [table])
     rows = [(table, a.name, a.lineage) for a in heading if a.lineage]
     if rows:
         placeholders = exp.Tuple(expressions=[placeholder()] * 3)

@@ -18,7 +18,7 @@ from .ddl import create_table, type_comment
 from .declare import Parent, TableSpec, resolve
 from .errors import DataJointError, DefinitionError
 from .heading import Heading
-from .naming import check_length, table_name
+from .naming import LINEAGE_TABLE, check_length, table_name
 from .parser import parse_definition
 from .settings import config
 from .table import Part, Table
@@ -35,6 +35,8 @@ class Schema:
         self.create_tables = config["database.create_tables"] if create_tables is None else create_tables
         self.tables: dict[str, type[Table]] = {}  # SQL name → class
         self._populating: set[str] = set()
+        # headings of the tables this object declared, as declared: children look their parents up here
+        self._declared: dict[str, Heading] = {}
         if not catalog.schema_exists(self.connection, name):
             if not create_schema:
                 raise DataJointError(f"Schema `{name}` has not yet been declared", rule="PIPE-4")
@@ -68,7 +70,8 @@ class Schema:
     def _declare(self, cls: type[Table], sql_name: str, context: dict[str, Any]) -> None:
         cls._schema, cls._table_name, cls._heading = self, sql_name, None
         self.tables[sql_name] = cls
-        if catalog.table_exists(self.connection, self.database, sql_name) or not self.create_tables:
+        present = catalog.table_names(self.connection, self.database, hidden=True)
+        if sql_name in present or not self.create_tables:
             return
         if self.connection.in_transaction:
             raise DataJointError(f"Cannot declare new tables inside a transaction ({cls.__name__})", rule="PIPE-7")
@@ -89,9 +92,10 @@ class Schema:
             allow_new_key_attributes=config["jobs.allow_new_pk_fields_in_computed_tables"],
             job_metadata=config["jobs.add_job_metadata"],
         )
-        self.execute_declaration(spec)
+        self.execute_declaration(spec, lineage_exists=LINEAGE_TABLE in present)
 
-    def execute_declaration(self, spec: TableSpec) -> None:
+    def execute_declaration(self, spec: TableSpec, *, lineage_exists: bool | None = None) -> None:
+        """Create the table and record its lineage; `lineage_exists` is what a listing just read said, if known."""
         backend, connection = self.connection.backend, self.connection
         column_types = {}
         for attribute in spec.heading.attributes:
@@ -101,13 +105,16 @@ class Schema:
                     connection.execute(create_type)
             else:
                 column_types[attribute.name] = backend.column_type(storage_type(attribute.type))  # CODEC-4
-        for statement in create_table(spec, backend, column_types):
+        for statement in backend.declaration(create_table(spec, backend, column_types)):
             connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
         if backend.COMMENTS == "catalog":
             comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
             connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
-        connection.execute(catalog.lineage_table(connection, spec.schema))
-        catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
+        if not lineage_exists:
+            connection.execute(catalog.lineage_table(connection, spec.schema))
+        # LIN-5: rows of an earlier table of this name are replaced; a new ~lineage table has none
+        catalog.write_lineage(connection, spec.schema, spec.name, spec.heading, replace=lineage_exists is not False)
+        self._declared[spec.name] = spec.heading
 
     def _registry(self) -> dict[str, type[Table]]:
         """Classes declared through any schema on this connection, by class name; this schema's last."""
@@ -127,7 +134,8 @@ class Schema:
         if not (isinstance(target, type) and issubclass(target, Table)) or target._schema is None:
             raise KeyError(name)
         schema = target._schema
-        return Parent(schema.database, target._table_name, target._load_heading())
+        heading = target._heading or schema._declared.get(target._table_name) or target._load_heading()
+        return Parent(schema.database, target._table_name, heading)
 
     # --- introspection -----------------------------------------------------------------------------
 
@@ -169,6 +177,7 @@ class Schema:
             catalog.write_lineage(self.connection, self.database, table, Heading(attributes))
         for cls in self.tables.values():
             cls._heading = None
+        self._declared.clear()
 
     @property
     def lineage(self) -> dict[str, str]:
@@ -205,6 +214,7 @@ class Schema:
             self.connection.execute(statement, context=f"drop schema `{self.database}`")
         for cls in self.tables.values():
             cls._heading = None
+        self._declared.clear()
         self.connection.schemas.pop(self.database, None)
 
 

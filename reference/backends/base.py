@@ -141,6 +141,10 @@ class Backend:
         cursor.executemany(sql, rows)
         return cursor
 
+    def declaration(self, statements: list[exp.Expression]) -> list[exp.Expression]:
+        """The statements that declare one table (CREATE TABLE, comments, indexes), as the server takes them."""
+        return statements
+
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:

@@ -49,6 +49,11 @@ class PostgresBackend(Backend):
     check_dialect = "postgres"
     SYSTEM_SCHEMAS = frozenset({"information_schema"})
 
+    def declaration(self, statements: list[exp.Expression]) -> list[exp.Expression]:
+        """One script: a single round trip, which the server runs as one implicit transaction, so no reader
+        ever sees the table without its `:type:` comments (SYS-5) and a failure leaves nothing behind."""
+        return [exp.Block(expressions=statements)] if len(statements) > 1 else statements
+
     def is_system_schema(self, name: str) -> bool:
         """pg_catalog, pg_toast and the per-session pg_temp_N schemas belong to the server."""
         return name in self.SYSTEM_SCHEMAS or name.startswith("pg_")

@@ -249,10 +249,14 @@ class SQLiteBackend(Backend):
         return schema, table
 
     def comment_rows(self, schema: str, table: str, comments: list[tuple[str, str]]) -> exp.Insert:
-        """Table and column comments into the catalog table; the table's own comment has attribute ''."""
+        """Table and column comments into the catalog table; the table's own comment has attribute ''.
+
+        Rows left by an earlier table of the same name (a drop does not remove them) are replaced."""
         qualified = exp.Literal.string(f"{schema}{SCHEMA_SEPARATOR}{table}")
         rows = [exp.Tuple(expressions=[qualified, exp.Literal.string(a), exp.Literal.string(c)]) for a, c in comments]
-        return exp.insert(exp.Values(expressions=rows), exp.Table(this=identifier(CATALOG_TABLE)))
+        insert = exp.insert(exp.Values(expressions=rows), exp.Table(this=identifier(CATALOG_TABLE)))
+        insert.set("alternative", "REPLACE")
+        return insert
 
     def index_name(self, schema: str, table: str, attributes: tuple[str, ...]) -> str:
         return f"{schema}{SCHEMA_SEPARATOR}" + super().index_name(schema, table, attributes)
