@@ -253,7 +253,7 @@ class Compiler:
 
     def _in_list(self, names: tuple[str, ...], rows: list[tuple], heading: Heading) -> exp.In:
         """`a IN (?, ...)` or `(a, b) IN ((?, ?), ...)`; integers go inline past the backend's parameter limit."""
-        converters = [self._driver_value(heading[name]) for name in names]
+        converters = [driver_value(self.backend, heading[name]) for name in names]
         values = [[convert(value) for convert, value in zip(converters, row, strict=True)] for row in rows]
         inline = len(rows) * len(names) > self.backend.MAX_PARAMETERS and all(
             type(value) is int for row in values for value in row
@@ -263,16 +263,6 @@ class Compiler:
             return exp.In(this=column(names[0]), expressions=[bind(row[0]) for row in values])
         tuples = [exp.Tuple(expressions=[bind(value) for value in row]) for row in values]
         return exp.In(this=exp.Tuple(expressions=[column(name) for name in names]), expressions=tuples)
-
-    def _driver_value(self, attribute: Any) -> Callable[[Any], Any]:
-        """Q-12: how a restriction value of this attribute becomes a bound parameter."""
-        plain, convert = plain_test(attribute), self.backend.driver_converter(attribute.type)
-
-        def driver_value(value: Any) -> Any:
-            value = value if plain is not None and plain(value) else normalize(value, attribute, "restriction")
-            return convert(value, attribute.type) if convert is not None else value
-
-        return driver_value
 
     def _dict(self, condition: Mapping, heading: Heading) -> exp.Expression:
         """Q-12: equality on keys that are visible attributes; other keys are ignored; None is IS NULL."""
@@ -303,6 +293,17 @@ class Compiler:
                 exp.Where(this=_conjunction([exp.EQ(this=column(n, alias), expression=outer(n)) for n in shared])),
             )
         return exp.Exists(this=query)
+
+
+def driver_value(backend: Backend, attribute: Any) -> Callable[[Any], Any]:
+    """Q-12: how a restriction value of this attribute becomes a bound parameter."""
+    plain, convert = plain_test(attribute), backend.driver_converter(attribute.type)
+
+    def bound(value: Any) -> Any:
+        value = value if plain is not None and plain(value) else normalize(value, attribute, "restriction")
+        return convert(value, attribute.type) if convert is not None else value
+
+    return bound
 
 
 def _conjunction(terms: list[exp.Expression]) -> exp.Expression:
