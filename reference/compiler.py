@@ -154,6 +154,10 @@ class Compiler:
         return exp.union(first, second, distinct=True)
 
     def visit_Distinct(self, node: algebra.Distinct) -> exp.Select:
+        """`U(...) & A`: SELECT DISTINCT of the attributes, from A's (restricted) table directly when it is one."""
+        flat = self.flat(node.child)
+        if flat is not None:
+            return flat.select(*columns(node.heading.names), append=False, copy=False).distinct(copy=False)
         source, _ = self.source(node.child)
         return self._plain(node.heading, source).distinct(copy=False)
 
