@@ -93,6 +93,26 @@ class MySQLBackend(Backend):
             ssl={"ssl": True} if s["database.use_tls"] else None,
         )
 
+    def write_rows(self, connection: Any, statement: exp.Expression, sql: str, rows: list[tuple]) -> Any:
+        """Multi-row INSERTs of at most `INSERT_BYTES`, with values escaped by PyMySQL's own functions, column by
+        column: `executemany` does the same row by row through a generic dispatch, at twice the CPU time."""
+        head, _, template = sql.rpartition(" VALUES ")
+        if not rows or template != "(" + ", ".join(["%s"] * len(rows[0])) + ")":
+            return super().write_rows(connection, statement, sql, rows)
+        head = head % ()  # the rendered SQL doubles every %; it runs without parameters
+        literals = [_literals(connection, values) for values in zip(*rows, strict=True)]
+        cursor = connection.cursor()
+        chunk, size = [], 0
+        for row in zip(*literals, strict=True):
+            text = "(" + ",".join(row) + ")"
+            if chunk and size + len(text) > INSERT_BYTES:
+                cursor.execute(f"{head} VALUES {','.join(chunk)}")
+                chunk, size = [], 0
+            chunk.append(text)
+            size += len(text) + 1
+        cursor.execute(f"{head} VALUES {','.join(chunk)}")
+        return cursor
+
     def server_version(self, connection: Any) -> str:
         return connection.get_server_info()
 
@@ -192,3 +212,20 @@ class MySQLBackend(Backend):
             .where(exp.column("table_schema").eq(placeholder()), exp.column("table_name").eq(placeholder()))
         )
         return query, [schema, table]
+
+
+INSERT_BYTES = 4 * 2**20  # of values per INSERT: well under max_allowed_packet (16 MiB by default on MariaDB)
+
+
+def _literals(connection: Any, values: tuple) -> list[str]:
+    """SQL literals of one column's values; a column of plain ints, floats or strings takes a shortcut."""
+    from pymysql.converters import escape_float, escape_string
+
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    if kinds == {float}:
+        return [escape_float(v) for v in values]
+    if kinds == {str}:  # SQL_MODE leaves out NO_BACKSLASH_ESCAPES, so backslashes escape
+        return [f"'{text}'" for text in map(escape_string, values)]
+    return list(map(connection.escape, values))  # bytes as hex, None as NULL; the rest by the type's encoder
