@@ -146,8 +146,8 @@ class Schema:
     def list_tables(self) -> list[str]:
         """API-4: the schema's tables (hidden ones excluded), parents before children."""
         names = catalog.table_names(self.connection, self.database)
-        parents = {n: {fk.parent_table for fk in catalog.foreign_keys(self.connection, self.database, n)
-                       if fk.parent_schema == self.database} for n in names}  # fmt: skip
+        keys = catalog.schema_foreign_keys(self.connection, self.database, names)
+        parents = {n: {fk.parent_table for fk in keys[n] if fk.parent_schema == self.database} for n in names}
         ordered: list[str] = []
         while len(ordered) < len(names):
             ready = sorted(n for n in names if n not in ordered and parents[n] <= set(ordered))

@@ -218,6 +218,13 @@ class Backend:
 
     def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
         """Rows of (constraint, column, parent schema, parent table, parent column), grouped by constraint in key order."""
+        query, params = self.schema_foreign_keys(schema)
+        table_column = query.expressions[0]
+        query.set("expressions", query.expressions[1:])
+        return query.where(table_column.eq(placeholder()), copy=False), [*params, table]
+
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list] | None:
+        """Rows of (table, *a row of `foreign_keys`) for every table of the schema; None: ask table by table."""
         kcu, rc, pk = (exp.to_identifier(alias) for alias in ("kcu", "rc", "pk"))
 
         def col(alias: exp.Identifier, name: str) -> exp.Column:
@@ -225,6 +232,7 @@ class Backend:
 
         query = (
             exp.select(
+                col(kcu, "table_name"),
                 col(kcu, "constraint_name"),
                 col(kcu, "column_name"),
                 col(pk, "table_schema"),
@@ -247,10 +255,10 @@ class Backend:
                     col(pk, "ordinal_position").eq(col(kcu, "position_in_unique_constraint")),
                 ),
             )
-            .where(col(kcu, "table_schema").eq(placeholder()), col(kcu, "table_name").eq(placeholder()))
-            .order_by(col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
+            .where(col(kcu, "table_schema").eq(placeholder()))
+            .order_by(col(kcu, "table_name"), col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
         )
-        return query, [schema, table]
+        return query, [schema]
 
     def parent_table(self, row: tuple) -> tuple[str, str]:
         """(schema, table) of the parent in a row of `foreign_keys`."""

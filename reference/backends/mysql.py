@@ -169,9 +169,10 @@ class MySQLBackend(Backend):
         )
         return query, [schema, table]
 
-    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list]:
         """MySQL's key_column_usage names the referenced table and column itself."""
         names = (
+            "table_name",
             "constraint_name",
             "column_name",
             "referenced_table_schema",
@@ -183,12 +184,11 @@ class MySQLBackend(Backend):
             .from_(exp.Table(this=exp.to_identifier("key_column_usage"), db=exp.to_identifier("information_schema")))
             .where(
                 exp.column("table_schema").eq(placeholder()),
-                exp.column("table_name").eq(placeholder()),
                 exp.column("referenced_table_name").is_(exp.null()).not_(),
             )
-            .order_by(exp.column("constraint_name"), exp.column("ordinal_position"))
+            .order_by(exp.column("table_name"), exp.column("constraint_name"), exp.column("ordinal_position"))
         )
-        return query, [schema, table]
+        return query, [schema]
 
     def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
         query = (

@@ -30,15 +30,15 @@ def _jsonb(value: Any) -> Any:
 
 
 # Foreign keys from pg_catalog: the information_schema views take tens of milliseconds per table here, which a
-# cascading delete pays once for every table of every loaded schema. Rows as `Backend.foreign_keys` documents.
+# cascading delete pays once for every table of every loaded schema. Rows as `Backend.schema_foreign_keys` documents.
 _FOREIGN_KEYS = sqlglot.parse_one(
-    "SELECT c.conname, a.attname, pn.nspname, p.relname, f.attname FROM pg_constraint AS c"
+    "SELECT r.relname, c.conname, a.attname, pn.nspname, p.relname, f.attname FROM pg_constraint AS c"
     " JOIN pg_class AS r ON r.oid = c.conrelid JOIN pg_namespace AS rn ON rn.oid = r.relnamespace"
     " CROSS JOIN LATERAL UNNEST(c.conkey, c.confkey) WITH ORDINALITY AS k(child, parent, position)"
     " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.child"
     " JOIN pg_class AS p ON p.oid = c.confrelid JOIN pg_namespace AS pn ON pn.oid = p.relnamespace"
     " JOIN pg_attribute AS f ON f.attrelid = c.confrelid AND f.attnum = k.parent"
-    " WHERE c.contype = 'f' AND rn.nspname = ? AND r.relname = ? ORDER BY c.conname, k.position",
+    " WHERE c.contype = 'f' AND rn.nspname = ? ORDER BY r.relname, c.conname, k.position",
     read="postgres",
 ).transform(lambda node: placeholder() if isinstance(node, exp.Placeholder) else node)  # rendered `?`, then `%s`
 
@@ -235,8 +235,8 @@ class PostgresBackend(Backend):
         )
         return query, [self.table(schema, table).sql(dialect=self.dialect)]
 
-    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
-        return _FOREIGN_KEYS.copy(), [schema, table]
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list]:
+        return _FOREIGN_KEYS.copy(), [schema]
 
     def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
         x, c, a = (exp.to_identifier(alias) for alias in ("x", "c", "a"))

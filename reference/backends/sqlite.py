@@ -244,6 +244,10 @@ class SQLiteBackend(Backend):
         )
         return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]
 
+    def schema_foreign_keys(self, schema: str) -> None:
+        """A pragma per table: there is no server to make a round trip to."""
+        return None
+
     def parent_table(self, row: tuple) -> tuple[str, str]:
         schema, _, table = row[3].partition(SCHEMA_SEPARATOR)
         return schema, table
