@@ -7,6 +7,7 @@ executemany elsewhere) inside one transaction, so a bad row or a crash leaves no
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -100,6 +101,9 @@ def prepare(
     hidden = [(a.name, backend.to_driver(True, a.type)) for a in heading.attributes if a.hidden and a.in_key]
     columns = [(a.name, a, plain_test(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
     every = tuple([n for n, _ in hidden] + [c[0] for c in columns])
+    plain_rows = _plain_rows(dicts, hidden, columns)
+    if plain_rows is not None:
+        return [(every, row) for row in plain_rows]
     may_be_empty = all(a.nullable or a.default is not None for a in heading)
     fields = checked = None
     prepared = []
@@ -131,6 +135,26 @@ def prepare(
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
         prepared.append((every if left_out is None else tuple(c for c in every if c not in left_out), tuple(values)))
     return prepared
+
+
+def _plain_rows(dicts: list[dict], hidden: list[tuple], columns: list[tuple]) -> Iterable[tuple] | None:
+    """The driver rows, checked column by column, when every row names every column and every value is plain.
+
+    This is what the row-by-row loop of `prepare` gives for such rows, at a fraction of its cost; any other
+    input (a missing or extra field, a value needing normalization, a codec) returns None and takes the loop.
+    """
+    if not dicts or not columns or set(dicts[0]) != {column for column, *_ in columns}:
+        return None
+    fields = dicts[0].keys()
+    if not all(row.keys() == fields for row in dicts):
+        return None
+    values = []
+    for column, attribute, plain, convert in columns:
+        column_values = [row[column] for row in dicts]
+        if plain is None or not all(map(plain, column_values)):
+            return None
+        values.append([convert(v, attribute.type) for v in column_values] if convert else column_values)
+    return zip(*(itertools.repeat(value, len(dicts)) for _, value in hidden), *values, strict=True)
 
 
 def statements(
