@@ -61,8 +61,9 @@ class Graph:
             if schema in seen:
                 continue
             seen.add(schema)
-            for table in catalog.table_names(connection, schema):
-                self.parents[(schema, table)] = keys = catalog.foreign_keys(connection, schema, table)
+            tables = catalog.table_names(connection, schema)
+            for table, keys in catalog.schema_foreign_keys(connection, schema, tables).items():
+                self.parents[(schema, table)] = keys
                 pending += [fk.parent_schema for fk in keys]
         self.children: dict[TableKey, list[tuple[TableKey, catalog.ForeignKey]]] = {k: [] for k in self.parents}
         for child, keys in self.parents.items():

@@ -69,12 +69,23 @@ def _postgres_uri(settings) -> str:
 
 
 def _adbc_batches(connection, sql: str) -> Iterator[pa.RecordBatch]:
-    import adbc_driver_postgresql.dbapi as adbc
+    """ADBC's own API, not its DB-API module: that one imports pandas and pyarrow.dataset (most of a second)."""
+    import adbc_driver_manager
+    import adbc_driver_postgresql
 
-    with closing(adbc.connect(_postgres_uri(connection.settings))) as raw, closing(raw.cursor()) as cursor:
-        cursor.adbc_statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(16 * 2**20)})
-        cursor.execute(sql)
-        yield from cursor.fetch_record_batch()
+    with (
+        closing(adbc_driver_postgresql.connect(_postgres_uri(connection.settings))) as database,
+        closing(adbc_driver_manager.AdbcConnection(database)) as raw,
+        closing(adbc_driver_manager.AdbcStatement(raw)) as statement,
+    ):
+        statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(16 * 2**20)})
+        statement.set_sql_query(sql)
+        stream, _ = statement.execute_query()
+        reader = pa.RecordBatchReader._import_from_c(stream.address)
+        try:
+            yield from reader
+        finally:
+            reader.close()
 
 
 def _connectorx_batches(connection, sql: str) -> Iterator[pa.RecordBatch]:

@@ -81,13 +81,30 @@ def heading(connection: Connection, schema: str, table: str, lineage: dict[str, 
 
 def foreign_keys(connection: Connection, schema: str, table: str) -> list[ForeignKey]:
     query, params = connection.backend.foreign_keys(schema, table)
+    return _grouped(connection, schema, connection.query(query, params))
+
+
+def schema_foreign_keys(connection: Connection, schema: str, tables: list[str]) -> dict[str, list[ForeignKey]]:
+    """The foreign keys of these tables of one schema, in one query where the backend has one."""
+    found = connection.backend.schema_foreign_keys(schema)
+    if found is None:
+        return {table: foreign_keys(connection, schema, table) for table in tables}
+    rows: dict[str, list[tuple]] = {table: [] for table in tables}
+    for table, *row in connection.query(*found):
+        if table in rows:
+            rows[table].append(tuple(row))
+    return {table: _grouped(connection, schema, table_rows) for table, table_rows in rows.items()}
+
+
+def _grouped(connection: Connection, schema: str, rows: list[tuple]) -> list[ForeignKey]:
+    """Rows of `Backend.foreign_keys` as one ForeignKey per constraint."""
     grouped: dict[object, list[tuple]] = {}
-    for row in connection.query(query, params):
+    for row in rows:
         grouped.setdefault(row[0], []).append(row)
     result = []
-    for rows in grouped.values():
-        parent_schema, parent = connection.backend.parent_table(rows[0])
-        result.append(ForeignKey(parent_schema or schema, parent, tuple((r[1], r[4]) for r in rows)))
+    for constraint in grouped.values():
+        parent_schema, parent = connection.backend.parent_table(constraint[0])
+        result.append(ForeignKey(parent_schema or schema, parent, tuple((r[1], r[4]) for r in constraint)))
     return result
 
 
@@ -124,10 +141,11 @@ def lineage(connection: Connection, schema: str, table: str) -> dict[str, str] |
     return dict(connection.query(query, [table]))
 
 
-def write_lineage(connection: Connection, schema: str, table: str, heading: Heading) -> None:
-    """LIN-5: on declaration, the table's rows of ~lineage are replaced."""
+def write_lineage(connection: Connection, schema: str, table: str, heading: Heading, *, replace: bool = True) -> None:
+    """LIN-5: on declaration, the table's rows of ~lineage are replaced (`replace=False`: there are none)."""
     target = connection.backend.table(schema, LINEAGE_TABLE)
-    connection.execute(exp.delete(target, where=exp.column("table_name").eq(placeholder())), [table])
+    if replace:
+        connection.execute(exp.delete(target, where=exp.column("table_name").eq(placeholder())), [table])
     rows = [(table, a.name, a.lineage) for a in heading if a.lineage]
     if rows:
         placeholders = exp.Tuple(expressions=[placeholder()] * 3)

@@ -18,7 +18,7 @@ from .backends.base import Backend, identifier, placeholder
 from .conditions import AndList, Matching, Not, Top, parse_sql
 from .errors import DataJointError
 from .heading import Heading
-from .values import normalize
+from .values import normalize, plain_test
 
 
 def column(name: str, table: str | None = None) -> exp.Column:
@@ -154,6 +154,10 @@ class Compiler:
         return exp.union(first, second, distinct=True)
 
     def visit_Distinct(self, node: algebra.Distinct) -> exp.Select:
+        """`U(...) & A`: SELECT DISTINCT of the attributes, from A's (restricted) table directly when it is one."""
+        flat = self.flat(node.child)
+        if flat is not None:
+            return flat.select(*columns(node.heading.names), append=False, copy=False).distinct(copy=False)
         source, _ = self.source(node.child)
         return self._plain(node.heading, source).distinct(copy=False)
 
@@ -224,12 +228,45 @@ class Compiler:
                 else exp.true()
             )
         if isinstance(condition, Sequence | set | frozenset):
-            if not condition:
-                return exp.false()  # Q-11: an empty list matches nothing
-            return exp.or_(*(exp.paren(self.condition(c, heading, outer)) for c in condition))
+            return self._any(condition, heading, outer)
         if isinstance(condition, Top):
             raise DataJointError(f"Invalid restriction type {condition}", rule="Q-17")
         raise DataJointError(f"Invalid restriction type {type(condition).__name__}: {condition!r}", rule="Q-11")
+
+    def _any(self, members: Any, heading: Heading, outer: Callable[[str], exp.Column]) -> exp.Expression:
+        """Q-11: a list matches what any member matches; an empty list matches nothing.
+
+        Q-12: mappings that name the same attributes, none of them None, become one row-value IN list,
+        `(a, b) IN ((1, 2), (3, 4))`: the same three-valued logic as the OR of their conjunctions, but flat
+        (SQLite refuses expressions nested 1,000 deep) and a tenth of the nodes to build and render.
+        """
+        rows_by_names: dict[tuple[str, ...], list[tuple]] = {}
+        terms, visible = [], set(heading.names)
+        for member in members:
+            if isinstance(member, Mapping):
+                names = tuple(name for name in member if name in visible)
+                if not names:
+                    return exp.true()  # Q-11: a mapping naming no attribute matches every row
+                row = tuple(member[name] for name in names)
+                if None not in row:
+                    rows_by_names.setdefault(names, []).append(row)
+                    continue
+            terms.append(exp.Paren(this=self.condition(member, heading, outer)))
+        terms[:0] = [self._in_list(names, rows, heading) for names, rows in rows_by_names.items()]
+        return _disjunction(terms) if terms else exp.false()
+
+    def _in_list(self, names: tuple[str, ...], rows: list[tuple], heading: Heading) -> exp.In:
+        """`a IN (?, ...)` or `(a, b) IN ((?, ?), ...)`; integers go inline past the backend's parameter limit."""
+        converters = [driver_value(self.backend, heading[name]) for name in names]
+        values = [[convert(value) for convert, value in zip(converters, row, strict=True)] for row in rows]
+        inline = len(rows) * len(names) > self.backend.MAX_PARAMETERS and all(
+            type(value) is int for row in values for value in row
+        )
+        bind = exp.Literal.number if inline else placeholder
+        if len(names) == 1:
+            return exp.In(this=column(names[0]), expressions=[bind(row[0]) for row in values])
+        tuples = [exp.Tuple(expressions=[bind(value) for value in row]) for row in values]
+        return exp.In(this=exp.Tuple(expressions=[column(name) for name in names]), expressions=tuples)
 
     def _dict(self, condition: Mapping, heading: Heading) -> exp.Expression:
         """Q-12: equality on keys that are visible attributes; other keys are ignored; None is IS NULL."""
@@ -262,11 +299,30 @@ class Compiler:
         return exp.Exists(this=query)
 
 
+def driver_value(backend: Backend, attribute: Any) -> Callable[[Any], Any]:
+    """Q-12: how a restriction value of this attribute becomes a bound parameter."""
+    plain, convert = plain_test(attribute), backend.driver_converter(attribute.type)
+
+    def bound(value: Any) -> Any:
+        value = value if plain is not None and plain(value) else normalize(value, attribute, "restriction")
+        return convert(value, attribute.type) if convert is not None else value
+
+    return bound
+
+
 def _conjunction(terms: list[exp.Expression]) -> exp.Expression:
     """terms[0] AND terms[1] AND ..., built without copying."""
     result = terms[0]
     for term in terms[1:]:
         result = exp.And(this=result, expression=term)
+    return result
+
+
+def _disjunction(terms: list[exp.Expression]) -> exp.Expression:
+    """terms[0] OR terms[1] OR ..., built without copying."""
+    result = terms[0]
+    for term in terms[1:]:
+        result = exp.Or(this=result, expression=term)
     return result
 
 

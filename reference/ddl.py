@@ -130,7 +130,9 @@ def create_index(spec: TableSpec, backend: Backend, attributes: tuple[str, ...])
 
 def comment_statements(spec: TableSpec, backend: Backend) -> list[exp.Expression]:
     table = backend.table(spec.schema, spec.name)
-    statements = [exp.Comment(this=table, kind="TABLE", expression=exp.Literal.string(spec.comment))]
+    statements = []
+    if spec.comment:  # a new table has no comment: an empty one would change nothing
+        statements.append(exp.Comment(this=table, kind="TABLE", expression=exp.Literal.string(spec.comment)))
     for attribute in spec.heading.attributes:
         target = exp.Column(this=identifier(attribute.name), table=table.this, db=table.args.get("db"))
         statements.append(

@@ -210,6 +210,7 @@ def _drop_one(connection: Connection, schema: str, name: str) -> None:
     )
     lineage = connection.backend.table(schema, LINEAGE_TABLE)
     connection.execute(exp.delete(lineage, where=exp.column("table_name").eq(placeholder())), [name])
+    connection.schemas[schema]._declared.pop(name, None)
     owner = connection.schemas[schema].tables.get(name)
     if owner is not None:
         owner._heading = None

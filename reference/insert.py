@@ -7,8 +7,9 @@ executemany elsewhere) inside one transaction, so a bad row or a crash leaves no
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +20,12 @@ from .backends.base import identifier, placeholder
 from .connection import Batch
 from .errors import DataJointError, MissingAttributeError, UnknownAttributeError
 from .heading import Attribute
-from .values import FLOAT_MAX, is_missing, normalize
+from .values import is_missing, normalize, plain_test
 
 if TYPE_CHECKING:
     from .table import Table
 
 FEW_ROWS = 64  # up to this many rows go as one multi-row INSERT; more are streamed as a batch
-_INTEGER_BOUNDS = {name: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
-                   for name, bits in (("int8", 8), ("int16", 16), ("int32", 32), ("int64", 64))}  # fmt: skip
 
 
 def as_dicts(rows: Any, names: list[str]) -> list[dict]:
@@ -55,30 +54,6 @@ def as_dicts(rows: Any, names: list[str]) -> list[dict]:
                 )
             result.append(dict(zip(names, values, strict=True)))
     return result
-
-
-def _plain(attribute: Attribute) -> Callable[[Any], bool] | None:
-    """A quick test that a value is already the canonical value of its core type, valid and not missing.
-
-    Values that pass need no normalizing; every other value goes through `normalize`, which converts it
-    or raises (TYPE-8). The test accepts only exact built-in types, so it never accepts what `normalize`
-    would refuse or change.
-    """
-    declared = attribute.type
-    if declared.kind != "core":
-        return None
-    if declared.name in _INTEGER_BOUNDS:
-        low, high = _INTEGER_BOUNDS[declared.name]
-        return lambda v: type(v) is int and low <= v <= high
-    if declared.name in ("float32", "float64"):
-        largest = FLOAT_MAX[declared.name]
-        return lambda v: type(v) is float and abs(v) <= largest  # NaN (the default) and infinity fail
-    if declared.name in ("varchar", "char"):
-        length = declared.params[0]
-        return lambda v: type(v) is str and len(v) <= length and v.isascii() and "\x00" not in v
-    if declared.name == "bool":
-        return lambda v: type(v) is bool
-    return None
 
 
 def column_value(table: Table, attribute: Attribute, value: Any, row: Mapping[str, Any], *, encode: bool = True) -> Any:
@@ -124,8 +99,11 @@ def prepare(
     dicts = as_dicts(rows, heading.names)
     known = set(heading.names)
     hidden = [(a.name, backend.to_driver(True, a.type)) for a in heading.attributes if a.hidden and a.in_key]
-    columns = [(a.name, a, _plain(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
+    columns = [(a.name, a, plain_test(a), backend.driver_converter(a.type)) for a in heading.attributes if not a.hidden]
     every = tuple([n for n, _ in hidden] + [c[0] for c in columns])
+    plain_rows = _plain_rows(dicts, hidden, columns)
+    if plain_rows is not None:
+        return [(every, row) for row in plain_rows]
     may_be_empty = all(a.nullable or a.default is not None for a in heading)
     fields = checked = None
     prepared = []
@@ -157,6 +135,26 @@ def prepare(
             raise DataJointError(f"{name}: Cannot insert an empty row", rule="DML-3")
         prepared.append((every if left_out is None else tuple(c for c in every if c not in left_out), tuple(values)))
     return prepared
+
+
+def _plain_rows(dicts: list[dict], hidden: list[tuple], columns: list[tuple]) -> Iterable[tuple] | None:
+    """The driver rows, checked column by column, when every row names every column and every value is plain.
+
+    This is what the row-by-row loop of `prepare` gives for such rows, at a fraction of its cost; any other
+    input (a missing or extra field, a value needing normalization, a codec) returns None and takes the loop.
+    """
+    if not dicts or not columns or set(dicts[0]) != {column for column, *_ in columns}:
+        return None
+    fields = dicts[0].keys()
+    if not all(row.keys() == fields for row in dicts):
+        return None
+    values = []
+    for column, attribute, plain, convert in columns:
+        column_values = [row[column] for row in dicts]
+        if plain is None or not all(map(plain, column_values)):
+            return None
+        values.append([convert(v, attribute.type) for v in column_values] if convert else column_values)
+    return zip(*(itertools.repeat(value, len(dicts)) for _, value in hidden), *values, strict=True)
 
 
 def statements(

@@ -19,8 +19,10 @@ from collections.abc import Mapping
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from .backends.base import placeholder
-from .compiler import Compiler, column
+from .compiler import Compiler, column, driver_value
 from .errors import DataJointError
 from .provenance import code_version
 from .upstream import Upstream
@@ -193,7 +195,7 @@ class AutoPopulate:
             fetched = self._fetch(key, make_kwargs, generator)
             computed = self._compute(key, fetched, generator, make_kwargs)
         with self.connection.transaction, self._populating():
-            if self & key:
+            if self._holds(key):
                 return False  # POP-11: computed meanwhile
             if not (generator or three_part):
                 self.make(dict(key), **make_kwargs)
@@ -206,6 +208,21 @@ class AutoPopulate:
                 self._insert(key, computed, generator, make_kwargs)
             self._record_metadata(key, started, time.monotonic() - clock)
         return True
+
+    def _holds(self, key: dict) -> bool:
+        """POP-11: whether the table holds the key, by `SELECT 1 ... LIMIT 1` built and rendered once per populate."""
+        heading, backend = self.heading, self.connection.backend
+        visible = heading.names
+        names = tuple(name for name in key if name in visible)
+        probes = self.__dict__.setdefault("_probes", {})
+        if names not in probes:
+            where = [column(n).eq(placeholder()) for n in names]
+            query = exp.select(exp.Literal.number(1)).from_(backend.table(self.schema_name, self.table_name))
+            bound = [driver_value(backend, heading[n]) for n in names]
+            probes[names] = (query.where(*where, copy=False).limit(1, copy=False) if where else query.limit(1)), bound
+        query, bound = probes[names]
+        params = [convert(key[name]) for convert, name in zip(bound, names, strict=True)]
+        return bool(self.connection.query(query, params))
 
     def _record_metadata(self, key: dict, started: datetime.datetime, duration: float) -> None:
         """JOB-7: when the table has the hidden job columns, one UPDATE sets them for the key's rows."""

@@ -19,7 +19,7 @@ from .declare import Parent, TableSpec, resolve
 from .errors import DataJointError, DefinitionError, MissingTableError
 from .freetable import FreeTable
 from .heading import Heading
-from .naming import TIER_PREFIXES, check_length, snake_case, table_name
+from .naming import LINEAGE_TABLE, TIER_PREFIXES, check_length, snake_case, table_name
 from .parser import parse_definition
 from .table import Part, Table
 
@@ -37,6 +37,8 @@ class Schema:
         )
         self.tables: dict[str, type[Table]] = {}  # SQL name → class
         self._populating: set[str] = set()
+        # headings of the tables this object declared, as declared: children look their parents up here
+        self._declared: dict[str, Heading] = {}
         if not catalog.schema_exists(self.connection, name):
             if not create_schema:
                 raise DataJointError(f"Schema `{name}` has not yet been declared", rule="PIPE-4")
@@ -71,7 +73,8 @@ class Schema:
     def _declare(self, cls: type[Table], sql_name: str, context: dict[str, Any]) -> None:
         cls._schema, cls._table_name, cls._heading = self, sql_name, None
         self.tables[sql_name] = cls
-        if catalog.table_exists(self.connection, self.database, sql_name) or not self.create_tables:
+        present = catalog.table_names(self.connection, self.database, hidden=True)
+        if sql_name in present or not self.create_tables:
             return
         if self.connection.in_transaction:
             raise DataJointError(f"Cannot declare new tables inside a transaction ({cls.__name__})", rule="PIPE-7")
@@ -92,10 +95,11 @@ class Schema:
             allow_new_key_attributes=self.connection.config["jobs.allow_new_pk_fields_in_computed_tables"],
             job_metadata=self.connection.config["jobs.add_job_metadata"],
         )
-        self.execute_declaration(spec)
+        self.execute_declaration(spec, lineage_exists=LINEAGE_TABLE in present)
 
-    def execute_declaration(self, spec: TableSpec) -> None:
-        """DEF-20: create the table of `spec` unless it exists (then nothing changes).
+    def execute_declaration(self, spec: TableSpec, *, lineage_exists: bool | None = None) -> None:
+        """DEF-20: create the table of `spec` unless it exists (then nothing changes); `lineage_exists` is what a
+        listing just read said of the `~lineage` table, if known.
 
         The check and the statements run under `Connection.declaring`, so processes declaring the same table at
         once all succeed and one of them creates it. Lineage is written first: where DDL commits statement by
@@ -106,16 +110,19 @@ class Schema:
         with connection.declaring(spec.schema):
             if catalog.table_exists(connection, spec.schema, spec.name):
                 return
-            connection.execute(catalog.lineage_table(connection, spec.schema))
-            catalog.write_lineage(connection, spec.schema, spec.name, spec.heading)
+            if not lineage_exists:
+                connection.execute(catalog.lineage_table(connection, spec.schema))
+            # LIN-5: rows of an earlier table of this name are replaced; a new ~lineage table has none
+            catalog.write_lineage(connection, spec.schema, spec.name, spec.heading, replace=lineage_exists is not False)
             types, create_types = column_types(spec.heading.attributes, spec.schema, connection)
             for statement in create_types:
                 connection.execute(statement)
-            for statement in create_table(spec, backend, types):
+            for statement in backend.declaration(create_table(spec, backend, types)):
                 connection.execute(statement, context=f"declare `{spec.schema}`.`{spec.name}`")
             if backend.COMMENTS == "catalog":
                 comments = [("", spec.comment)] + [(a.name, type_comment(a)) for a in spec.heading.attributes]
                 connection.execute(backend.comment_rows(spec.schema, spec.name, comments))
+        self._declared[spec.name] = spec.heading
 
     def _registry(self) -> dict[str, type[Table]]:
         """Classes declared through any schema on this connection, by class name; this schema's last."""
@@ -135,7 +142,8 @@ class Schema:
         if not (isinstance(target, type) and issubclass(target, Table)) or target._schema is None:
             raise KeyError(name)
         schema = target._schema
-        return Parent(schema.database, target._table_name, target._load_heading())
+        heading = target._heading or schema._declared.get(target._table_name) or target._load_heading()
+        return Parent(schema.database, target._table_name, heading)
 
     # --- introspection -----------------------------------------------------------------------------
 
@@ -146,8 +154,8 @@ class Schema:
     def list_tables(self) -> list[str]:
         """API-4: the schema's tables (hidden ones excluded), parents before children."""
         names = catalog.table_names(self.connection, self.database)
-        parents = {n: {fk.parent_table for fk in catalog.foreign_keys(self.connection, self.database, n)
-                       if fk.parent_schema == self.database} for n in names}  # fmt: skip
+        keys = catalog.schema_foreign_keys(self.connection, self.database, names)
+        parents = {n: {fk.parent_table for fk in keys[n] if fk.parent_schema == self.database} for n in names}
         ordered: list[str] = []
         while len(ordered) < len(names):
             ready = sorted(n for n in names if n not in ordered and parents[n] <= set(ordered))
@@ -217,6 +225,7 @@ class Schema:
             catalog.write_lineage(self.connection, self.database, table, heading)
         for cls in self.tables.values():
             cls._heading = None
+        self._declared.clear()
 
     @property
     def lineage(self) -> dict[str, str]:
@@ -253,6 +262,7 @@ class Schema:
             self.connection.execute(statement, context=f"drop schema `{self.database}`")
         for cls in self.tables.values():
             cls._heading = None
+        self._declared.clear()
         self.connection.schemas.pop(self.database, None)
 
 

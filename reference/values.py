@@ -186,3 +186,31 @@ def normalize(value: Any, attribute: Attribute, table: str) -> Any:
     if attribute.type.kind != "core":
         return value
     return NORMALIZERS[attribute.type.name](value, attribute, table)
+
+
+_INTEGER_BOUNDS = {name: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+                   for name, bits in (("int8", 8), ("int16", 16), ("int32", 32), ("int64", 64))}  # fmt: skip
+
+
+def plain_test(attribute: Attribute) -> Callable[[Any], bool] | None:
+    """A quick test that a value is already the canonical value of its core type, valid and not missing.
+
+    Values that pass need no normalizing; every other value goes through `normalize`, which converts it
+    or raises (TYPE-8). The test accepts only exact built-in types, so it never accepts what `normalize`
+    would refuse or change.
+    """
+    declared = attribute.type
+    if declared.kind != "core":
+        return None
+    if declared.name in _INTEGER_BOUNDS:
+        low, high = _INTEGER_BOUNDS[declared.name]
+        return lambda v: type(v) is int and low <= v <= high
+    if declared.name in ("float32", "float64"):
+        largest = FLOAT_MAX[declared.name]
+        return lambda v: type(v) is float and abs(v) <= largest  # NaN (the default) and infinity fail
+    if declared.name in ("varchar", "char"):
+        length = declared.params[0]
+        return lambda v: type(v) is str and len(v) <= length and v.isascii() and "\x00" not in v
+    if declared.name == "bool":
+        return lambda v: type(v) is bool
+    return None

@@ -39,6 +39,8 @@ class Backend:
     FORMAT_PARAMS: ClassVar[re.Pattern | None] = None
     """For drivers with `%s` parameters: the rendered SQL's string literals, quoted names, comments, `?` and `%`."""
     DEFAULT_PORT: ClassVar[int | None] = None
+    MAX_PARAMETERS: ClassVar[float] = float("inf")
+    """The most bound parameters one statement may carry."""
     MAX_TABLE_NAME: ClassVar[int] = 64
     """NAME-4: the longest table name, tier prefix included."""
     COMMENTS: ClassVar[str] = "inline"
@@ -152,6 +154,10 @@ class Backend:
         cursor.executemany(sql, rows)
         return cursor
 
+    def declaration(self, statements: list[exp.Expression]) -> list[exp.Expression]:
+        """The statements that declare one table (CREATE TABLE, comments, indexes), as the server takes them."""
+        return statements
+
     # --- rendering ---------------------------------------------------------------------------------
 
     def render(self, expression: exp.Expression) -> str:
@@ -242,6 +248,13 @@ class Backend:
 
     def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
         """Rows of (constraint, column, parent schema, parent table, parent column), grouped by constraint in key order."""
+        query, params = self.schema_foreign_keys(schema)
+        table_column = query.expressions[0]
+        query.set("expressions", query.expressions[1:])
+        return query.where(table_column.eq(placeholder()), copy=False), [*params, table]
+
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list] | None:
+        """Rows of (table, *a row of `foreign_keys`) for every table of the schema; None: ask table by table."""
         kcu, rc, pk = (exp.to_identifier(alias) for alias in ("kcu", "rc", "pk"))
 
         def col(alias: exp.Identifier, name: str) -> exp.Column:
@@ -249,6 +262,7 @@ class Backend:
 
         query = (
             exp.select(
+                col(kcu, "table_name"),
                 col(kcu, "constraint_name"),
                 col(kcu, "column_name"),
                 col(pk, "table_schema"),
@@ -271,10 +285,10 @@ class Backend:
                     col(pk, "ordinal_position").eq(col(kcu, "position_in_unique_constraint")),
                 ),
             )
-            .where(col(kcu, "table_schema").eq(placeholder()), col(kcu, "table_name").eq(placeholder()))
-            .order_by(col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
+            .where(col(kcu, "table_schema").eq(placeholder()))
+            .order_by(col(kcu, "table_name"), col(kcu, "constraint_name"), col(kcu, "ordinal_position"))
         )
-        return query, [schema, table]
+        return query, [schema]
 
     def parent_table(self, row: tuple) -> tuple[str, str]:
         """(schema, table) of the parent in a row of `foreign_keys`."""

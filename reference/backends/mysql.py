@@ -105,6 +105,26 @@ class MySQLBackend(Backend):
         self.collation = self.COLLATIONS["mariadb" if "mariadb" in connection.get_server_info().lower() else "mysql"]
         return connection
 
+    def write_rows(self, connection: Any, statement: exp.Expression, sql: str, rows: list[tuple]) -> Any:
+        """Multi-row INSERTs of at most `INSERT_BYTES`, with values escaped by PyMySQL's own functions, column by
+        column: `executemany` does the same row by row through a generic dispatch, at twice the CPU time."""
+        head, _, template = sql.rpartition(" VALUES ")
+        if not rows or template != "(" + ", ".join(["%s"] * len(rows[0])) + ")":
+            return super().write_rows(connection, statement, sql, rows)
+        head = head % ()  # the rendered SQL doubles every %; it runs without parameters
+        literals = [_literals(connection, values) for values in zip(*rows, strict=True)]
+        cursor = connection.cursor()
+        chunk, size = [], 0
+        for row in zip(*literals, strict=True):
+            text = "(" + ",".join(row) + ")"
+            if chunk and size + len(text) > INSERT_BYTES:
+                cursor.execute(f"{head} VALUES {','.join(chunk)}")
+                chunk, size = [], 0
+            chunk.append(text)
+            size += len(text) + 1
+        cursor.execute(f"{head} VALUES {','.join(chunk)}")
+        return cursor
+
     def server_version(self, connection: Any) -> str:
         return connection.get_server_info()
 
@@ -202,9 +222,10 @@ class MySQLBackend(Backend):
         )
         return query, [schema, table]
 
-    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list]:
         """MySQL's key_column_usage names the referenced table and column itself."""
         names = (
+            "table_name",
             "constraint_name",
             "column_name",
             "referenced_table_schema",
@@ -216,12 +237,11 @@ class MySQLBackend(Backend):
             .from_(exp.Table(this=exp.to_identifier("key_column_usage"), db=exp.to_identifier("information_schema")))
             .where(
                 exp.column("table_schema").eq(placeholder()),
-                exp.column("table_name").eq(placeholder()),
                 exp.column("referenced_table_name").is_(exp.null()).not_(),
             )
-            .order_by(exp.column("constraint_name"), exp.column("ordinal_position"))
+            .order_by(exp.column("table_name"), exp.column("constraint_name"), exp.column("ordinal_position"))
         )
-        return query, [schema, table]
+        return query, [schema]
 
     def indexes(self, schema: str, table: str) -> tuple[exp.Select, list]:
         query = (
@@ -250,3 +270,20 @@ class MySQLBackend(Backend):
 def _lock_name(schema: str) -> str:
     """A lock name for the schema within the server's 64-character limit."""
     return "djspecs_declare_" + hashlib.md5(schema.encode()).hexdigest()
+
+
+INSERT_BYTES = 4 * 2**20  # of values per INSERT: well under max_allowed_packet (16 MiB by default on MariaDB)
+
+
+def _literals(connection: Any, values: tuple) -> list[str]:
+    """SQL literals of one column's values; a column of plain ints, floats or strings takes a shortcut."""
+    from pymysql.converters import escape_float, escape_string
+
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    if kinds == {float}:
+        return [escape_float(v) for v in values]
+    if kinds == {str}:  # SQL_MODE leaves out NO_BACKSLASH_ESCAPES, so backslashes escape
+        return [f"'{text}'" for text in map(escape_string, values)]
+    return list(map(connection.escape, values))  # bytes as hex, None as NULL; the rest by the type's encoder

@@ -30,15 +30,15 @@ def _jsonb(value: Any) -> Any:
 
 
 # Foreign keys from pg_catalog: the information_schema views take tens of milliseconds per table here, which a
-# cascading delete pays once for every table of every loaded schema. Rows as `Backend.foreign_keys` documents.
+# cascading delete pays once for every table of every loaded schema. Rows as `Backend.schema_foreign_keys` documents.
 _FOREIGN_KEYS = sqlglot.parse_one(
-    "SELECT c.conname, a.attname, pn.nspname, p.relname, f.attname FROM pg_constraint AS c"
+    "SELECT r.relname, c.conname, a.attname, pn.nspname, p.relname, f.attname FROM pg_constraint AS c"
     " JOIN pg_class AS r ON r.oid = c.conrelid JOIN pg_namespace AS rn ON rn.oid = r.relnamespace"
     " CROSS JOIN LATERAL UNNEST(c.conkey, c.confkey) WITH ORDINALITY AS k(child, parent, position)"
     " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.child"
     " JOIN pg_class AS p ON p.oid = c.confrelid JOIN pg_namespace AS pn ON pn.oid = p.relnamespace"
     " JOIN pg_attribute AS f ON f.attrelid = c.confrelid AND f.attnum = k.parent"
-    " WHERE c.contype = 'f' AND rn.nspname = ? AND r.relname = ? ORDER BY c.conname, k.position",
+    " WHERE c.contype = 'f' AND rn.nspname = ? ORDER BY r.relname, c.conname, k.position",
     read="postgres",
 ).transform(lambda node: placeholder() if isinstance(node, exp.Placeholder) else node)  # rendered `?`, then `%s`
 
@@ -49,12 +49,18 @@ class PostgresBackend(Backend):
     check_dialect = "postgres"
     SYSTEM_SCHEMAS = frozenset({"information_schema"})
 
+    def declaration(self, statements: list[exp.Expression]) -> list[exp.Expression]:
+        """One script: a single round trip, which the server runs as one implicit transaction, so no reader
+        ever sees the table without its `:type:` comments (SYS-5) and a failure leaves nothing behind."""
+        return [exp.Block(expressions=statements)] if len(statements) > 1 else statements
+
     def is_system_schema(self, name: str) -> bool:
         """pg_catalog, pg_toast and the per-session pg_temp_N schemas belong to the server."""
         return name in self.SYSTEM_SCHEMAS or name.startswith("pg_")
 
     DEFAULT_PORT = 5432
     MAX_TABLE_NAME = 63
+    MAX_PARAMETERS = 65_535  # the protocol counts parameters in 16 bits
     COMMENTS = "statements"
     ENUM_IS_NAMED_TYPE = True
     INDEXES_INLINE = False
@@ -241,8 +247,8 @@ class PostgresBackend(Backend):
         )
         return query, [self.table(schema, table).sql(dialect=self.dialect)]
 
-    def foreign_keys(self, schema: str, table: str) -> tuple[exp.Select, list]:
-        return _FOREIGN_KEYS.copy(), [schema, table]
+    def schema_foreign_keys(self, schema: str) -> tuple[exp.Select, list]:
+        return _FOREIGN_KEYS.copy(), [schema]
 
     def alter_table(self, plan) -> list[exp.Expression]:
         """DEF-21: ALTER TABLE statements and COMMENT ON; PostgreSQL cannot move columns, so the order stays."""

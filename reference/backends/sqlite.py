@@ -34,6 +34,7 @@ class SQLiteBackend(Backend):
     dialect = SQLite
     check_dialect = "sqlite"
     MAX_TABLE_NAME = 64
+    MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32
     COMMENTS = "catalog"
     DROPS_TABLES_WITH_SCHEMA = False
     INDEXES_INLINE = False
@@ -242,6 +243,10 @@ class SQLiteBackend(Backend):
             .order_by(exp.column("id"), exp.column("seq"))
         )
         return query, [f"{schema}{SCHEMA_SEPARATOR}{table}"]
+
+    def schema_foreign_keys(self, schema: str) -> None:
+        """A pragma per table: there is no server to make a round trip to."""
+        return None
 
     def parent_table(self, row: tuple) -> tuple[str, str]:
         schema, _, table = row[3].partition(SCHEMA_SEPARATOR)

@@ -18,7 +18,8 @@ DESTRUCTIVE = (exp.Drop, exp.Delete, exp.Update, exp.Alter, exp.Command, exp.Blo
 
 class StatementGuard:
     """An `on_statement` hook: inside `expect(...)`, every statement must be a read (catalog look-ups, the
-    query itself) or one of the kinds the operation intends, must render to exactly one statement of that kind, and must not touch a protected schema.
+    query itself) or one of the kinds the operation intends, must render to exactly the statements its tree holds
+    (one, or the members of a script), and must not touch a protected schema.
     Violations are recorded, not raised, so the operation's own error handling is not disturbed."""
 
     def __init__(self, dialect: str, protected: str):
@@ -40,20 +41,23 @@ class StatementGuard:
             return
         self.seen += 1
         sql = statement.sql(dialect=self.dialect)
-        if not isinstance(statement, self.allowed):
-            self.violations.append(f"unintended {type(statement).__name__}: {sql[:300]}")
-        for node in statement.walk():
-            if isinstance(node, DESTRUCTIVE) and not isinstance(statement, self.allowed):
-                self.violations.append(f"{type(node).__name__} inside {type(statement).__name__}: {sql[:300]}")
-            if isinstance(node, exp.Table | exp.Identifier) and self.protected in node.name:
-                self.violations.append(f"touches the canary schema: {sql[:300]}")
+        # a script (a table's DDL on PostgreSQL) is judged statement by statement
+        members = statement.expressions if isinstance(statement, exp.Block) else [statement]
+        for member in members:
+            if not isinstance(member, self.allowed):
+                self.violations.append(f"unintended {type(member).__name__}: {sql[:300]}")
+            for node in member.walk():
+                if isinstance(node, DESTRUCTIVE) and not isinstance(member, self.allowed):
+                    self.violations.append(f"{type(node).__name__} inside {type(member).__name__}: {sql[:300]}")
+                if isinstance(node, exp.Table | exp.Identifier) and self.protected in node.name:
+                    self.violations.append(f"touches the canary schema: {sql[:300]}")
         try:
             statements = sqlglot.parse(sql, read=self.dialect)
         except sqlglot.errors.ParseError as error:
             self.violations.append(f"does not re-parse ({error}): {sql[:300]}")
             return
-        if len(statements) != 1 or type(statements[0]) is not type(statement):
-            self.violations.append(f"renders to {len(statements)} statements: {sql[:300]}")
+        if [type(s) for s in statements] != [type(m) for m in members]:
+            self.violations.append(f"renders to {len(statements)} statements, not {len(members)}: {sql[:300]}")
 
 
 class Canary:
