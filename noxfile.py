@@ -52,7 +52,7 @@ def certify(session: nox.Session) -> None:
     Without arguments: the reference on SQLite, no server needed. `--impl datajoint` installs DataJoint 2.x.
     The session succeeds when a certificate is written (exit 1 means some MUST rule failed: read it).
     """
-    session.install("-e", ".[conformance,dataframes,postgres,mysql,stores]")
+    session.install("-e", ".[conformance,dataframes,postgres,mysql,stores,publish]")
     if "datajoint" in session.posargs:
         session.install("datajoint[postgres]>=2.3")
     session.run("djspecs", "certify", *session.posargs, success_codes=[0, 1])

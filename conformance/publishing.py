@@ -19,6 +19,16 @@ from .servers import connection_settings
 from .values import decode_row
 
 
+def capabilities() -> frozenset[str]:
+    """`publish.bundle` when djspecs.publish can run here: it needs djspecs' `publish` extra (pyarrow, requests,
+    xmlschema, ...). Without it the PUB rules are not applicable to any adapter, rather than failing."""
+    try:
+        import djspecs.publish.export  # noqa: F401
+    except ImportError:
+        return frozenset()
+    return frozenset({"publish.bundle"})
+
+
 class Publisher:
     """A reference connection to the backend and URL of the suite (SQLite: the same database file)."""
 

@@ -12,6 +12,7 @@ import os
 import re
 import warnings
 
+from .. import publishing
 from ..adapter import Adapter, Attribute, ForeignKey, Result, TableInfo
 from ..servers import parse_url
 from .builder import Builder
@@ -24,9 +25,8 @@ CAPABILITIES = frozenset(
     {"backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection", "query.top",
      "query.universal", "query.json", "definition.alter", "definition.describe", "fetch.pandas", "transactions",
      "populate", "populate.three_part", "populate.generator", "populate.upstream", "jobs", "codec.blob",
-     "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint",
-     "publish.bundle"}
-)  # fmt: skip
+     "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint"}
+) | publishing.capabilities()  # fmt: skip
 # publish.bundle: its databases are exportable by djspecs.publish (the interoperability claim of the PUB rules).
 
 

@@ -11,6 +11,7 @@ from djspecs.reference.backends import BACKENDS
 from djspecs.reference.settings import Config
 from djspecs.reference.types import classify
 
+from .. import publishing
 from ..adapter import Adapter, Attribute, ForeignKey, Result, TableInfo
 from ..servers import connection_settings
 from .builder import Builder
@@ -51,8 +52,10 @@ class ReferenceAdapter(Adapter):
     name = "djspecs-reference"
     version = djspecs.__version__
     # populate (plain, three-part and generator make) is implemented; jobs and worker processes are not.
-    # publish.bundle: djspecs ships djspecs.publish, which exports the reference's databases.
-    capabilities = dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator", "publish.bundle"}
+    # publish.bundle: djspecs ships djspecs.publish, which exports the reference's databases (with its extra).
+    capabilities = (
+        dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator"} | publishing.capabilities()
+    )
     knobs = dict(dj.KNOBS)
 
     def __init__(self):
