@@ -178,7 +178,7 @@ class Reference(_Library):
 
     def op_compile(self, size: int) -> Work:
         node, backend = self.five_operators().node, self.connection.backend
-        return Work(run=lambda: backend.render(Compiler(backend).select(node)))
+        return Work(run=lambda: backend.render(Compiler(backend).select(node)), sample_memory=False)
 
     def op_declare_10(self, size: int) -> Work:
         """A fresh schema of ten tables per run; `statements` counts what the connection ran."""
@@ -241,7 +241,7 @@ class DataJoint(_Library):
 
     def op_compile(self, size: int) -> Work:
         expression = self.five_operators()
-        return Work(run=expression.make_sql)
+        return Work(run=expression.make_sql, sample_memory=False)
 
     def op_declare_10(self, size: int) -> Work:
         work = Work(run=lambda: None)

@@ -167,6 +167,11 @@ class Adapter:
         """Set the `stores` configuration (STORE rules; capability `store`)."""
         raise NotImplementedError
 
+    def configure(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """Set configuration keys (such as `download_path`) where the connection under test reads them, and
+        return their previous values, so that a test can put them back (capability `config`)."""
+        raise NotImplementedError
+
     def diagram_tables(self, diagram: Any) -> list[str]:
         """The full table names (as `full_table_name` writes them) of the tables a `dj.Diagram` shows (API-5)."""
         raise NotImplementedError
@@ -222,6 +227,7 @@ METHODS = (
     "api_schema",
     "drop_lineage_table",
     "configure_stores",
+    "configure",
     "instance_arguments",
     "error_class",
 )

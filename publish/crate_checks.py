@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import unquote
 
@@ -67,6 +68,9 @@ def _types(entity: dict) -> list[str]:
 
 
 def _iso_date(text: str) -> bool:
+    """YYYY, YYYY-MM or a date (with or without a time): RO-Crate asks for ISO 8601, at best to the day."""
+    if re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", text):
+        return True
     try:
         dt.date.fromisoformat(text[:10])
     except ValueError:

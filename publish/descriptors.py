@@ -113,11 +113,13 @@ def ro_crate(citation: Citation, files: list, *, created: str) -> dict:
         "@id": "./",
         "@type": "Dataset",
         "name": citation.title,
-        "datePublished": created[:10],
+        "datePublished": citation.published(created[:10]),
         "hasPart": [{"@id": _crate_id(f.path)} for f in parts],
     }
     if citation.description:
         root["description"] = citation.description
+    if citation.version:
+        root["version"] = citation.version
     if citation.doi:
         root["identifier"] = citation.link
         root["cite-as"] = citation.link
@@ -210,7 +212,7 @@ def croissant(citation: Citation, tables: list[tuple], *, created: str) -> dict:
         "license": f"https://spdx.org/licenses/{citation.license}" if citation.license else "",
         "url": citation.link,
         "creator": [{"@type": "sc:Person", "name": c.display} for c in citation.authors],
-        "datePublished": created[:10],
+        "datePublished": citation.published(created[:10]),
         "version": citation.version or "1.0.0",
         "distribution": distribution,
         "recordSet": record_sets,

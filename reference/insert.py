@@ -137,6 +137,30 @@ def prepare(
     return prepared
 
 
+def problems(table: Table, rows: Any, *, ignore_extra_fields: bool) -> tuple[list[tuple[int, str | None, str]], int]:
+    """DML-10: what an insert of `rows` would refuse that can be known without the database, as (row index,
+    attribute, message), and the number of rows checked. Codec values are validated, never encoded."""
+    heading, name = table.heading, table.full_name
+    found: list[tuple[int, str | None, str]] = []
+    dicts = as_dicts(rows, heading.names)
+    for index, row in enumerate(dicts):
+        if not ignore_extra_fields:
+            found += [(index, f, f"`{f}` is not in the table heading of {name}") for f in row if f not in heading]
+        for attribute in heading.attributes:
+            if attribute.hidden:
+                continue
+            value = row.get(attribute.name)
+            if value is None or is_missing(value, attribute):
+                if attribute.in_key or not (attribute.nullable or attribute.default is not None):
+                    found.append((index, attribute.name, f"{name}: required attribute `{attribute.name}` has no value"))
+                continue
+            try:
+                column_value(table, attribute, value, row, encode=False)
+            except (DataJointError, ValueError, TypeError) as error:
+                found.append((index, attribute.name, str(error)))
+    return found, len(dicts)
+
+
 def _plain_rows(dicts: list[dict], hidden: list[tuple], columns: list[tuple]) -> Iterable[tuple] | None:
     """The driver rows, checked column by column, when every row names every column and every value is plain.
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ValidationResult:
     is_valid: bool
-    errors: list[str]
+    errors: list[tuple[int, str | None, str]]  # (row index, attribute or None, message)
     rows_checked: int
 
     def __bool__(self) -> bool:
@@ -197,20 +197,18 @@ class Table(QueryExpression, metaclass=TableMeta):
     def insert_dataframe(self, frame, index_as_pk: bool | None = None, **options):
         """DML-10: insert a DataFrame; an index named like the primary key becomes key columns (as to_pandas makes)."""
         names = [n for n in frame.index.names if n is not None]
-        if index_as_pk is None:
-            index_as_pk = bool(names) and names == self.primary_key
-        return self.insert(frame.reset_index() if index_as_pk else frame.reset_index(drop=True), **options)
+        names_the_key = bool(names) and set(names) == set(self.primary_key)
+        if index_as_pk and not names_the_key:
+            raise DataJointError(
+                f"{self.full_name}: index_as_pk=True needs an index named by the primary key "
+                f"({', '.join(self.primary_key)}), not ({', '.join(map(str, frame.index.names))})", rule="DML-10"
+            )  # fmt: skip
+        keep_index = names_the_key if index_as_pk is None else index_as_pk
+        return self.insert(frame.reset_index() if keep_index else frame.reset_index(drop=True), **options)
 
     def validate(self, rows, *, ignore_extra_fields: bool = False) -> ValidationResult:
         """DML-10: check rows against the heading without touching the database (keys and references unchecked)."""
-        errors = []
-        checked = 0
-        for row in insert.as_dicts(rows, self.heading.names):
-            checked += 1
-            try:
-                insert.prepare(self, [row], ignore_extra_fields=ignore_extra_fields, encode=False)
-            except DataJointError as error:
-                errors.append(str(error))
+        errors, checked = insert.problems(self, rows, ignore_extra_fields=ignore_extra_fields)
         return ValidationResult(not errors, errors, checked)
 
     def insert1(self, row, **options):

@@ -24,7 +24,7 @@ PREFIXES = {"manual": "", "lookup": "#", "imported": "_", "computed": "__"}
 CAPABILITIES = frozenset(
     {"backend.postgresql", "backend.mysql", "python.api", "types.native", "lineage", "introspection", "query.top",
      "query.universal", "query.json", "definition.alter", "definition.describe", "fetch.pandas", "transactions",
-     "populate", "populate.three_part", "populate.generator", "populate.upstream", "jobs", "codec.blob",
+     "populate", "populate.three_part", "populate.processes", "populate.generator", "populate.upstream", "jobs", "codec.blob",
      "codec.attach", "codec.custom", "store", "codec.hash", "codec.object", "codec.npy", "codec.filepath", "config", "config.thread_safe", "diagram", "interop.datajoint"}
 ) | publishing.capabilities()  # fmt: skip
 # publish.bundle: its databases are exportable by djspecs.publish (the interoperability claim of the PUB rules).
@@ -193,6 +193,14 @@ class DataJointAdapter(Adapter):
         with self.reporting():
             self.instance.config.stores = dict(stores)
             self.dj.config.stores = dict(stores)  # codecs read the global configuration too
+
+    def configure(self, settings):
+        with self.reporting():
+            previous = {key: self.instance.config[key] for key in settings}
+            for key, value in settings.items():
+                self.instance.config[key] = value
+                self.dj.config[key] = value  # codecs fall back to the global configuration
+            return previous
 
     def api(self):
         return self.dj

@@ -51,11 +51,8 @@ def _make(self, key):
 class ReferenceAdapter(Adapter):
     name = "djspecs-reference"
     version = djspecs.__version__
-    # populate (plain, three-part and generator make) is implemented; jobs and worker processes are not.
     # publish.bundle: djspecs ships djspecs.publish, which exports the reference's databases (with its extra).
-    capabilities = (
-        dj.CAPABILITIES | {"populate", "populate.three_part", "populate.generator"} | publishing.capabilities()
-    )
+    capabilities = dj.CAPABILITIES | publishing.capabilities()
     knobs = dict(dj.KNOBS)
 
     def __init__(self):
@@ -78,6 +75,14 @@ class ReferenceAdapter(Adapter):
         with self.reporting():
             self.connection.settings["stores"] = dict(stores)  # codecs read the stores of their connection
             dj.config["stores"] = dict(stores)
+
+    def configure(self, settings):
+        with self.reporting():
+            previous = {key: self.connection.settings[key] for key in settings}
+            for key, value in settings.items():
+                self.connection.settings[key] = value  # what codecs of this connection read
+                dj.config[key] = value
+            return previous
 
     def create_schema(self, name):
         with self.reporting():

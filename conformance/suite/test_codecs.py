@@ -68,3 +68,28 @@ def test_custom_codecs_register_and_see_their_key(adapter, schema, api, conforma
     table["Word"].insert1({"word_id": 1, "word": "abc"})
     assert table["Word"].fetch1("word") == "abc"
     assert seen and seen[0]["_field"] == "word" and seen[0]["word_id"] == 1 and seen[0]["_table"] == "word"
+
+
+@pytest.mark.rules("CODEC-7", "CODEC-9", requires=["python.api", "codec.attach", "config"])
+def test_attachments_are_fetched_into_download_path_without_clobbering(adapter, schema, tmp_path):
+    definition = "doc_id : int32\n---\nreport : <attach>"
+    doc = adapter.declare(schema, [{"name": "Doc", "tier": "manual", "definition": definition}])["Doc"]
+    first, second = tmp_path / "a" / "notes.txt", tmp_path / "b" / "notes.txt"
+    for path, text in ((first, b"first"), (second, b"second")):
+        path.parent.mkdir()
+        path.write_bytes(text)
+    doc.insert([{"doc_id": 1, "report": str(first)}, {"doc_id": 2, "report": str(second)}])
+    downloads = tmp_path / "downloads" / "nested"  # created when missing
+    previous = adapter.configure({"download_path": str(downloads)})
+    try:
+        one = (doc & {"doc_id": 1}).fetch1("report")
+        two = (doc & {"doc_id": 2}).fetch1("report")  # the same name, other bytes: a numbered name
+        again = (doc & {"doc_id": 1}).fetch1("report")  # the same bytes: the file already there is reused
+    finally:
+        adapter.configure(previous)
+    assert [str(one), str(two), str(again)] == [str(downloads / n) for n in ("notes.txt", "notes_1.txt", "notes.txt")]
+    assert (downloads / "notes.txt").read_bytes() == b"first" and (downloads / "notes_1.txt").read_bytes() == b"second"
+    assert sorted(p.name for p in downloads.iterdir()) == ["notes.txt", "notes_1.txt"]
+    with pytest.raises(Exception):  # noqa: B017 (the rule refuses a directory without naming the error class)
+        doc.insert1({"doc_id": 3, "report": str(tmp_path / "a")})
+    assert len(doc()) == 2

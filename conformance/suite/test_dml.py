@@ -110,3 +110,24 @@ def test_replace_overwrites_the_row(adapter, schema):
     subject = pipeline(adapter, schema)["Subject"]
     subject.insert([{"subject_id": 1, "name": "new", "age": None}], replace=True)
     assert (subject & {"subject_id": 1}).fetch1("name") == "new"
+
+
+@pytest.mark.rules("DML-10", requires=["python.api", "fetch.pandas"])
+def test_dataframes_insert_back_and_rows_validate_without_the_database(adapter, schema, api):
+    subject = pipeline(adapter, schema, rows=False)["Subject"]
+    adapter.insert(subject, SUBJECTS)
+    frame = subject.to_pandas()  # indexed by the primary key
+    before = sorted(subject.to_dicts(), key=lambda row: row["subject_id"])
+    subject.delete_quick()
+    subject.insert_dataframe(frame)  # the index becomes subject_id again
+    assert sorted(subject.to_dicts(), key=lambda row: row["subject_id"]) == before
+    subject.delete_quick()
+    subject.insert_dataframe(frame.reset_index())  # an unnamed default index is dropped
+    assert len(subject()) == 3
+    result = subject.validate(
+        [{"subject_id": 9, "name": "ok"}, {"subject_id": 8}, {"subject_id": 7, "name": "x", "nickname": "y"}]
+    )
+    assert (result.is_valid, result.rows_checked, bool(result)) == (False, 3, False)
+    assert sorted({(row, attribute) for row, attribute, _ in result.errors}) == [(1, "name"), (2, "nickname")]
+    assert subject.validate([{"subject_id": 7, "name": "x", "nickname": "y"}], ignore_extra_fields=True).is_valid
+    assert len(subject()) == 3  # validating wrote nothing

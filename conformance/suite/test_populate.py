@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from .pipeline import pipeline
@@ -145,3 +147,19 @@ def test_upstream_inside_make(adapter, schema, api):
     assert seen == [1]
     with pytest.raises(api.DataJointError):
         _ = summary().upstream
+
+
+@pytest.mark.rules("POP-24", "POP-21", requires=POPULATE + ["populate.processes"])
+def test_worker_processes_run_make_with_their_own_connections(adapter, schema, api, monkeypatch):
+    monkeypatch.setenv("DJSPECS_CONFORMANCE_API", api.__name__)  # read when the module is first imported
+    from . import workers
+
+    bound = adapter.api_schema(schema)
+    bound(workers.Item)
+    bound(workers.Worked, context={"Item": workers.Item})
+    workers.Item.insert([{"item": i} for i in range(12)])
+    result = workers.Worked.populate(processes=2)
+    assert result == {"success_count": 12, "error_list": []}  # the result of one process (POP-21)
+    pids = {row["pid"] for row in workers.Worked.to_dicts()}  # the parent's connection still works
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    assert workers.Worked.populate(processes=2) == {"success_count": 0, "error_list": []}

@@ -1,5 +1,5 @@
 """Publishing bundles of databases the implementation wrote: the bag, the hashes, the Parquet files, the
-descriptions and atomic writing (PUB-1, PUB-2, PUB-3, PUB-6, PUB-9).
+descriptions, the citation facts and atomic writing (PUB-1, PUB-2, PUB-3, PUB-6, PUB-8, PUB-9).
 
 Who declares `publish.bundle`: an implementation whose databases djspecs.publish exports, found through
 introspection alone (spec/capabilities.yaml). The reference declares it because djspecs ships the publisher;
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -28,6 +29,7 @@ from .pipeline import pipeline
 PUBLISH = ["publish.bundle"]
 TAG_FILES = ["bag-info.txt", "bagit.txt", "manifest-sha256.txt"]
 JOIN = {"join": [{"table": "Session"}, {"table": "Subject"}]}
+DOI, ORCID, PUBLISHED = "10.80507/djspecs-conformance", "https://orcid.org/0000-0002-1825-0097", 2024
 
 
 @pytest.fixture
@@ -155,8 +157,9 @@ def datacite_record():
 
     return Record.from_dict(
         {"doi": "10.80507/djspecs-conformance", "title": "Conformance pipeline", "publisher": "djspecs",
-         "creators": [{"name": "Doe, Ann", "givenName": "Ann", "familyName": "Doe"}], "publicationYear": 2026,
-         "resourceTypeGeneral": "Dataset", "version": "1.0.0", "rights": ["CC-BY-4.0"]}
+         "creators": [{"name": "Doe, Ann", "givenName": "Ann", "familyName": "Doe", "orcid": ORCID[-19:]}],
+         "publicationYear": PUBLISHED, "resourceTypeGeneral": "Dataset", "version": "1.0.0", "rights": ["CC-BY-4.0"],
+         "description": "Rows the conformance suite wrote."}
     )  # fmt: skip
 
 
@@ -172,7 +175,7 @@ def test_the_payload_describes_itself(written, adapter, conformance, publisher, 
     for file in ("pipeline/diagram.mmd", "README.md", "CITATION.cff", "citation.bib", "datacite.xml"):
         assert (data / file).is_file() and (data / file).stat().st_size > 0, file
     record = json.loads((data / "datacite.json").read_text())  # REST API form, with or without its envelope
-    assert record.get("data", {}).get("attributes", record)["doi"] == "10.80507/djspecs-conformance"
+    assert record.get("data", {}).get("attributes", record)["doi"] == DOI
     package = json.loads((data / "datapackage.json").read_text())
     assert list(jsonschema.Draft7Validator(datapackage_profile()).iter_errors(package)) == []
     resources = {r["path"]: r for r in package["resources"]}
@@ -203,6 +206,41 @@ def test_the_payload_describes_itself(written, adapter, conformance, publisher, 
     assert sorted(d["table"] for d in definitions) == sorted(i.sql_name for i in info.values())
     redeclared = _redeclare(adapter, conformance, definitions)
     assert redeclared == {n: ([a.name for a in i.heading], i.primary_key) for n, i in info.items()}
+
+
+@pytest.mark.rules("PUB-8", requires=PUBLISH)
+def test_citation_facts_come_from_the_datacite_record(written, publisher, tmp_path):
+    import yaml
+
+    name, _ = written
+    export(publisher, name, tmp_path / "bundle", metadata=datacite_record(), croissant=True)
+    data, link = tmp_path / "bundle/data", f"https://doi.org/{DOI}"
+    title, description, spdx = "Conformance pipeline", "Rows the conformance suite wrote.", "CC-BY-4.0"
+    cff = yaml.safe_load((data / "CITATION.cff").read_text())
+    assert (cff["title"], cff["doi"], cff["version"], cff["license"]) == (title, DOI, "1.0.0", spdx)
+    assert cff["authors"] == [{"family-names": "Doe", "given-names": "Ann", "orcid": ORCID}]
+    assert str(cff.get("date-released", PUBLISHED)).startswith(str(PUBLISHED))  # never a date of another year
+    bib = dict(re.findall(r"^\s*(\w+) = \{(.*)\},$", (data / "citation.bib").read_text(), re.MULTILINE))
+    assert (bib["title"], bib["year"], bib["doi"], bib["version"]) == (f"{{{title}}}", str(PUBLISHED), DOI, "1.0.0")
+    assert bib["author"] == "Doe, Ann"
+    graph = {e["@id"]: e for e in json.loads((data / "ro-crate-metadata.json").read_text())["@graph"]}
+    root = graph["./"]
+    assert (root["name"], root["description"], root["identifier"]) == (title, description, link)
+    assert root["license"] == {"@id": f"https://spdx.org/licenses/{spdx}"} and root.get("version", "1.0.0") == "1.0.0"
+    assert root["datePublished"].startswith(str(PUBLISHED)) and root["author"] == [{"@id": ORCID}]
+    assert graph[ORCID]["name"] == "Doe, Ann"
+    package = json.loads((data / "datapackage.json").read_text())
+    assert (package["title"], package["description"], package["id"], package["version"]) == (
+        title, description, link, "1.0.0",
+    )  # fmt: skip
+    assert [entry["name"] for entry in package["licenses"]] == [spdx]
+    croissant = json.loads((data / "croissant.json").read_text())
+    assert (croissant["name"], croissant["description"], croissant["url"], croissant["version"]) == (
+        title, description, link, "1.0.0",
+    )  # fmt: skip
+    assert croissant["datePublished"].startswith(str(PUBLISHED)) and spdx in croissant["license"]
+    readme = (data / "README.md").read_text()
+    assert readme.startswith(f"# {title}") and description in readme and link in readme
 
 
 def _redeclare(adapter, conformance, definitions: list[dict]) -> dict:

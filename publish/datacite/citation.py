@@ -64,6 +64,14 @@ class Citation:
     description: str | None = None  # the abstract
     keywords: tuple[str, ...] = ()
 
+    def published(self, today: str) -> str:
+        """The publication date of descriptions that state one (RO-Crate, Croissant), agreeing with the record
+        (PUB-8): its Issued date, else `today` (YYYY-MM-DD) in the record's publication year, else that year
+        alone, which ISO 8601 allows."""
+        if self.date:
+            return self.date
+        return today if not self.year or today.startswith(self.year) else self.year
+
     @property
     def link(self) -> str | None:
         return f"https://doi.org/{self.doi}" if self.doi else self.url
@@ -114,7 +122,7 @@ class Citation:
             "authors": authors,
             "version": self.version,
             "doi": self.doi,
-            "date-released": self.date or (f"{self.year}-01-01" if self.year else None),
+            "date-released": self.date,  # CFF wants a whole date: none is invented from the year
             "license": self.license,
             "url": self.url,
             "keywords": list(self.keywords),

@@ -6,7 +6,7 @@ The `<blob>` format (`pack`, `unpack`, `MatCell`, `MatStruct`) needs numpy and i
 from importlib import import_module
 from typing import Any
 
-from .base import ENTRY_POINT_GROUPS, Codec, get_codec, list_codecs, register_codec, unregister_codec
+from .base import Codec, get_codec, list_codecs, register_codec, unregister_codec
 from .builtin import AttachCodec, BlobCodec, HashCodec
 from .chain import Chain, decode, encode, resolve, storage_type
 from .refs import NpyRef, ObjectRef
@@ -14,7 +14,6 @@ from .schema_addressed import FilepathCodec, NpyCodec, ObjectCodec, SchemaCodec
 from .spark import SparkAdapter
 
 __all__ = [
-    "ENTRY_POINT_GROUPS",
     "AttachCodec",
     "BlobCodec",
     "Chain",

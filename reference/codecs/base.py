@@ -9,15 +9,13 @@ they have the four methods of the interface.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, ClassVar
 
 from ..errors import DataJointError
+from ..plugins import EntryPoints
 
-log = logging.getLogger("djspecs.reference")
-ENTRY_POINT_GROUPS = ("djspecs.codecs", "datajoint.codecs", "datajoint.types")
 _registry: dict[str, Any] = {}
-_entry_points_loaded = False
+PLUGINS = EntryPoints(("djspecs.codecs", "datajoint.codecs", "datajoint.types"), "codec")
 
 
 class Codec:
@@ -86,30 +84,19 @@ def unregister_codec(name: str) -> None:
     _registry.pop(name, None)
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    from importlib.metadata import entry_points
+def _register_plugin(name: str, loaded: Any) -> None:
+    if all(hasattr(loaded, method) for method in ("get_dtype", "encode", "decode")):
+        _registry[name] = loaded() if isinstance(loaded, type) else loaded
 
-    for group in ENTRY_POINT_GROUPS:
-        for point in entry_points(group=group):
-            if point.name in _registry:
-                continue
-            try:
-                loaded = point.load()
-            except Exception as error:  # a broken plugin must not break the others
-                log.warning("Cannot load codec %r from %s: %s", point.name, point.value, error)
-                continue
-            if point.name not in _registry and all(hasattr(loaded, m) for m in ("get_dtype", "encode", "decode")):
-                _registry[point.name] = loaded() if isinstance(loaded, type) else loaded
+
+def _load_plugins() -> None:
+    PLUGINS.load(known=_registry.__contains__, register=_register_plugin)
 
 
 def get_codec(name: str) -> Any:
     """CODEC-2: the registered codec called `name`."""
     if name not in _registry:
-        _load_entry_points()
+        _load_plugins()
     try:
         return _registry[name]
     except KeyError:
@@ -120,5 +107,5 @@ def get_codec(name: str) -> Any:
 
 
 def list_codecs() -> list[str]:
-    _load_entry_points()
+    _load_plugins()
     return sorted(_registry)

@@ -9,7 +9,6 @@ ones; `register_storage_adapter` adds one at run time.
 
 from __future__ import annotations
 
-import logging
 import posixpath
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -17,9 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import DataJointError
+from ..plugins import EntryPoints
 
-log = logging.getLogger("djspecs.reference")
-ENTRY_POINT_GROUPS = ("djspecs.storage", "datajoint.storage")
 # STORE-1: the keys every protocol takes besides its own.
 COMMON_KEYS = frozenset(
     {"protocol", "location", "subfolding", "partition_pattern", "token_length", "hash_prefix", "schema_prefix",
@@ -158,7 +156,7 @@ class AzureAdapter(_BucketAdapter):
 
 
 _registry: dict[str, Any] = {a.protocol: a() for a in (FileAdapter, MemoryAdapter, S3Adapter, GcsAdapter, AzureAdapter)}
-_entry_points_loaded = False
+PLUGINS = EntryPoints(("djspecs.storage", "datajoint.storage"), "storage adapter")
 
 
 def register_storage_adapter(adapter: Any) -> None:
@@ -177,31 +175,20 @@ def unregister_storage_adapter(protocol: str) -> None:
     _registry.pop(protocol.lower(), None)
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    from importlib.metadata import entry_points
-
-    for group in ENTRY_POINT_GROUPS:
-        for point in entry_points(group=group):
-            if point.name.lower() in _registry:
-                continue
-            try:
-                register_storage_adapter(point.load())
-            except Exception as error:  # a broken plugin must not break the others
-                log.warning("Cannot load storage adapter %r from %s: %s", point.name, point.value, error)
+def _load_plugins() -> None:
+    PLUGINS.load(
+        known=lambda name: name.lower() in _registry, register=lambda _, adapter: register_storage_adapter(adapter)
+    )
 
 
 def get_storage_adapter(protocol: str) -> Any:
     """The adapter of a store protocol, built in or from a plugin; None when no adapter knows the protocol."""
     protocol = str(protocol).lower()
     if protocol not in _registry:
-        _load_entry_points()
+        _load_plugins()
     return _registry.get(protocol)
 
 
 def protocols() -> list[str]:
-    _load_entry_points()
+    _load_plugins()
     return sorted(_registry)

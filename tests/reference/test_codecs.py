@@ -128,7 +128,7 @@ def test_codec_2_codecs_from_entry_points(tmp_path, monkeypatch):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: djspecs-plugin-pkg\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[djspecs.codecs]\ndjspecs_reverse = djspecs_plugin_pkg:Reverse\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(codecs.base, "_entry_points_loaded", False)
+    monkeypatch.setattr(codecs.base.PLUGINS, "loaded", False)
     try:
         assert dj.get_codec("djspecs_reverse").encode("abc") == "cba"
         assert "djspecs_reverse" in dj.list_codecs()

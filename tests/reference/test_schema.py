@@ -139,8 +139,13 @@ def test_dataframes_round_trip_and_rows_validate(schema):  # DML-10
     Subject.insert_dataframe(frame)
     assert Subject.to_pandas().equals(frame)
     result = Subject.validate([{"subject_id": 9, "name": "ok"}, {"subject_id": "x"}, {"subject_id": 8, "age": 1}])
-    assert not result.is_valid and result.rows_checked == 3 and len(result.errors) == 2
+    assert not result.is_valid and result.rows_checked == 3
+    assert [(row, attribute) for row, attribute, _ in result.errors] == [(1, "subject_id"), (2, "age")]
+    assert "age" in result.errors[1][2] and Subject.full_name in result.errors[1][2]
     assert Subject.validate(pd.DataFrame([{"subject_id": 9}])).is_valid
+    assert Subject.validate([{"subject_id": 7, "age": 1}], ignore_extra_fields=True).is_valid
+    with pytest.raises(dj.DataJointError, match="index_as_pk=True needs an index named by the primary key"):
+        Subject.insert_dataframe(frame.reset_index(), index_as_pk=True)
 
 
 def test_delete_blocked_by_an_unloaded_schema(schema, connection):  # DML-35, DML-42

@@ -129,7 +129,7 @@ def test_adapters_of_installed_packages_load_through_entry_points(monkeypatch):
     broken = importlib.metadata.EntryPoint("broken", f"{__name__}:NoSuchAdapter", "djspecs.storage")
     groups = {"datajoint.storage": [point], "djspecs.storage": [broken]}
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: groups.get(group, []))
-    monkeypatch.setattr(adapters, "_entry_points_loaded", False)
+    monkeypatch.setattr(adapters.PLUGINS, "loaded", False)
     try:
         assert isinstance(dj.get_storage_adapter("shelf"), ShelfAdapter)
         assert dj.get_storage_adapter("broken") is None  # a plugin that fails to load is skipped, with a warning

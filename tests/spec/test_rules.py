@@ -70,6 +70,12 @@ def test_requires_names_declared_capabilities(rules):
     assert {c for rule in rules for c in rule.requires} <= set(capabilities)
 
 
+def test_sources_in_this_project_name_files_that_exist(rules):
+    root = spec_dir().parent
+    cited = {s.ref.removeprefix("djspecs:") for rule in rules for s in rule.sources if s.ref.startswith("djspecs:")}
+    assert sorted(path for path in cited if not (root / path).is_file()) == []
+
+
 def test_every_register_entry_is_settled_by_a_decision(rules):
     settled = {entry for rule in rules if rule.decision for entry in rule.decision.register}
     assert set(load_register()) - settled == set()
