@@ -7,7 +7,7 @@ without its code (API-4, TYPE-9).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 
@@ -75,8 +75,24 @@ def heading(connection: Connection, schema: str, table: str, lineage: dict[str, 
                 hidden=name.startswith("_"),
             )
         )
+    if any(a.type.kind == "native" for a in attributes):
+        attributes = _inherit_declared_types(connection, schema, table, attributes)
     key = [a for a in attributes if a.in_key]
     return Heading(tuple(key + [a for a in attributes if not a.in_key]), lineage is not None)
+
+
+def _inherit_declared_types(connection: Connection, schema: str, table: str, attributes: list) -> list[Attribute]:
+    """A foreign-key column without a `:type:` comment takes the declared type of the parent attribute it
+    references: DataJoint 2.x writes no comment on the columns a `->` line adds (TYPE-9)."""
+    inherited = {}
+    for fk in foreign_keys(connection, schema, table):
+        parent = heading(connection, fk.parent_schema, fk.parent_table, None)
+        for child, parent_name in fk.attributes:
+            declared = parent[parent_name].type
+            if declared.kind != "native":
+                inherited[child] = declared
+    return [replace(a, type=inherited[a.name]) if a.type.kind == "native" and a.name in inherited else a
+            for a in attributes]  # fmt: skip
 
 
 def foreign_keys(connection: Connection, schema: str, table: str) -> list[ForeignKey]:

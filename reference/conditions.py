@@ -7,6 +7,7 @@ dialect. Text that does not parse is refused with the position of the error.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,9 +92,21 @@ def parse_sql(text: str, heading: Heading, *, what: str, hidden: bool = True) ->
     known = heading.all_names if hidden else heading.names
     for column in tree.find_all(exp.Column):
         if column.table or column.name not in known:
-            raise UnknownAttributeError(f"Attribute `{column.sql()}` is not found in query.", rule="Q-13")
+            raise UnknownAttributeError(
+                f"Attribute `{column.sql()}` is not found in query.{_hint(column.name, list(heading.names), what, text)}",
+                rule="Q-13",
+            )
         column.set("this", exp.to_identifier(column.name, quoted=True))
     return tree
+
+
+def _hint(name: str, known: list[str], what: str, text: str) -> str:
+    """The attribute the user probably meant, else what the text could have named."""
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f" Did you mean `{close[0]}` in the {what} {text!r}?"
+    shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    return f" The {what} {text!r} can name: {shown}."
 
 
 # Nodes that make text more than an expression over the heading: statements, subqueries, table references.

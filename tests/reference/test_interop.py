@@ -274,19 +274,18 @@ def test_reference_opens_datajoint_schema(server, schema_name, from_datajoint):
     assert lab.schema.list_tables() == TABLES == datajoint_schema(server, schema_name).list_tables()
     assert sorted(n for n in vars(lab) if n[0].isupper()) == ["Kind", "Session", "Subject"]
     assert lab.Session.Trial.master is lab.Session
-    for ours, theirs in [
-        (lab.Kind, Kind),
-        (lab.Subject, Subject),
-        (lab.Session, Session),
-        (lab.Session.Trial, Session.Trial),
-    ]:
+    pairs = [(lab.Kind, Kind), (lab.Subject, Subject), (lab.Session, Session), (lab.Session.Trial, Session.Trial)]
+    declared = {a.name: a.original_type for _, c in pairs for a in c.heading.attributes.values() if a.original_type}
+    unmarked = [a.name for _, c in pairs for a in c.heading.attributes.values() if not a.original_type]
+    assert unmarked  # DataJoint writes no `:type:` marker on the columns a `->` line adds
+    for ours, theirs in pairs:
         assert ours.primary_key == theirs.primary_key
         assert [(a.name, a.in_key, a.nullable, a.comment) for a in ours.heading] == [
             (a.name, a.in_key, a.nullable, a.comment or "") for a in theirs.heading.attributes.values()
         ]  # DataJoint reports a missing comment as None on PostgreSQL
-        # TYPE-9: the declared type from the `:type:` comment, native where DataJoint wrote no marker
-        assert [a.type.text if a.type.kind != "native" else None for a in ours.heading] == [
-            a.original_type for a in theirs.heading.attributes.values()
+        # TYPE-9: the declared type from the `:type:` comment; a foreign-key column without one takes its parent's
+        assert [a.type.text for a in ours.heading] == [
+            a.original_type or declared[a.name] for a in theirs.heading.attributes.values()
         ]
     assert lab.Kind.heading.names == ["kind", "label"]
     assert lab.Session.Trial.primary_key == ["subject_id", "session_id", "trial"]
@@ -294,13 +293,13 @@ def test_reference_opens_datajoint_schema(server, schema_name, from_datajoint):
     assert lab.Subject.heading["name"].comment == "nickname"
     assert lab.Subject.comment == "experimental subjects"
     # DataJoint's failure (SYS-5): attributes inherited through a foreign key get the parent's comment
-    # without its `:type:` marker, so their declared types are lost and they read back as native types.
+    # without its `:type:` marker; the reference reads their declared types from the parents they reference.
     inherited = [
         lab.Subject.heading["kind"],
         lab.Session.heading["subject_id"],
         lab.Session.Trial.heading["session_id"],
     ]
-    assert [a.type.kind for a in inherited] == ["native"] * 3
+    assert [a.type.text for a in inherited] == [lab.Kind.heading["kind"].type.text, "int32", "int16"]
     assert lab.Session.heading["session_id"].type.text == "int16"
 
 
