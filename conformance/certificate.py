@@ -14,7 +14,7 @@ from pathlib import Path
 from djspecs import SPEC_VERSION, __version__
 from djspecs.spec import LEVELS, RuleSet
 
-VERDICTS = ("pass", "fail", "error", "not_applicable", "untested")
+VERDICTS = ("pass", "fail", "error", "not_applicable", "untested", "not_testable")
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,11 @@ def build_certificate(
     seed: int | None,
     extra: Mapping | None = None,
 ) -> dict:
-    """A certificate for one implementation on one backend; rules without a verdict are `untested`."""
+    """A certificate for one implementation on one backend; rules without a verdict are `untested`, or
+    `not_testable` where the rule says no test can check it."""
     rules = []
     for rule in ruleset:
-        verdict = verdicts.get(rule.id, RuleVerdict("untested"))
+        verdict = verdicts.get(rule.id, RuleVerdict("untested" if rule.conformance.testable else "not_testable"))
         entry = {"id": rule.id, "level": rule.level, "verdict": verdict.verdict, "tests": verdict.tests}
         if verdict.example is not None:
             entry["example"] = verdict.example

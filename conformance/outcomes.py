@@ -4,7 +4,8 @@ A test's outcome is `pass`, `fail` (the implementation did something the rule fo
 adapter or the harness broke: an AdapterError, or a fixture that failed) or `not_applicable` (skipped
 because a capability or knob is not declared). A rule's verdict: any fail → `fail`, with the first
 failure's message as its example; else any error → `error`; else any pass → `pass`; else, when its tests
-were all not applicable → `not_applicable`; with no test at all → `untested`.
+were all not applicable → `not_applicable`; with no test at all → `untested` (`not_testable` for a rule that
+says no test can check it).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Outcomes:
             elif kinds == {"not_applicable"}:
                 verdict = RuleVerdict("not_applicable", len(found))
             else:
-                verdict = RuleVerdict("untested", 0)
+                verdict = RuleVerdict("untested" if rule.conformance.testable else "not_testable", 0)
             result[rule.id] = verdict
         return result
 

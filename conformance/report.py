@@ -51,7 +51,7 @@ def render_html(certificate: dict) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>Certificate: {html.escape(title)}</title>
 <style>body{{font-family:sans-serif}} td,th{{border:1px solid #ccc;padding:2px 6px;vertical-align:top}}
 table{{border-collapse:collapse}} .pass{{background:#e6f4ea}} .fail{{background:#fce8e6}}
-.error{{background:#fef7e0}} .not_applicable,.untested{{color:#777}} pre{{margin:0;white-space:pre-wrap;max-width:60em}}</style>
+.error{{background:#fef7e0}} .not_applicable,.untested,.not_testable{{color:#777}} pre{{margin:0;white-space:pre-wrap;max-width:60em}}</style>
 </head><body>
 <h1>DataJoint Specs {certificate["spec_version"]} conformance: {html.escape(title)}</h1>
 <p>Server {html.escape(backend["server_version"])}; suite {certificate["suite_version"]}; profile

@@ -28,6 +28,7 @@ def certify(impl, backend, profile, out_dir, seed, max_examples, postgres_url, m
     The suite runs with pytest (extra arguments after `--` go to pytest, e.g. `-- -k vector`). Exit code 0
     when no MUST rule fails or errors, 1 when some does, 2 when no certificate could be written.
     """
+    from djspecs.conformance.certificate import VERDICTS
     from djspecs.conformance.certify import certify as run
     from djspecs.conformance.certify import conformant
 
@@ -46,7 +47,7 @@ def certify(impl, backend, profile, out_dir, seed, max_examples, postgres_url, m
     if certificate is None:
         click.echo(f"Error: no certificate was written (pytest exit code {code})", err=True)
         sys.exit(2)
-    table = Table("Level", "pass", "fail", "error", "not applicable", "untested")
+    table = Table("Level", *(verdict.replace("_", " ") for verdict in VERDICTS))
     for level, counts in certificate["totals"].items():
         table.add_row(level, *(str(n) for n in counts.values()))
     console.print(table)

@@ -130,6 +130,7 @@ VERDICT_MARKS = {
     "error": "⚠️ error",
     "not_applicable": "➖ n/a",
     "untested": "· untested",
+    "not_testable": "· not testable",
 }
 
 
