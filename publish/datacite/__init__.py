@@ -5,10 +5,23 @@
 `versions.release` links versions under a concept DOI; `local_server.LocalDataCite` stands in for DataCite.
 """
 
-from .client import DataCiteClient, MetadataError, Receipt, StateError
-from .credentials import Credentials, CredentialsError
+from importlib import import_module
+
 from .record import Record
-from .transport import PRODUCTION_API, TEST_API, DataCiteError, Transport
+
+# The DOI client, its credentials and HTTP transport (with requests) load on first use: exports need none of them.
+_LAZY = {
+    **dict.fromkeys(("DataCiteClient", "MetadataError", "Receipt", "StateError"), "client"),
+    **dict.fromkeys(("Credentials", "CredentialsError"), "credentials"),
+    **dict.fromkeys(("PRODUCTION_API", "TEST_API", "DataCiteError", "Transport"), "transport"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PRODUCTION_API",
