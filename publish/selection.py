@@ -37,7 +37,10 @@ class Item:
 
 def base_table(expression: QueryExpression) -> TableKey | None:
     """The base table an expression restricts (restrictions only), or None for any other query."""
-    node = expression.node
+    return _base_of(expression.node)
+
+
+def _base_of(node) -> TableKey | None:
     while isinstance(node, algebra.Restrict):
         node = node.child
     return (node.schema, node.table) if isinstance(node, algebra.TableNode) else None
@@ -146,6 +149,8 @@ def _close(connection, graph: Graph, order, chosen, *, upstream: bool, downstrea
         found = conditions.get(key)
         if found == ALL:
             expressions[key] = base
+        elif len(found) == 1 and _restricts_itself(found[0], key):
+            expressions[key] = QueryExpression(found[0].parent, connection)  # not a semijoin of the table on itself
         elif found:
             expressions[key] = base.restrict(list(found), semantic_check=False)
 
@@ -165,6 +170,15 @@ def _close(connection, graph: Graph, order, chosen, *, upstream: bool, downstrea
     for key in conditions:
         settle(key)
     return expressions
+
+
+def _restricts_itself(condition, key: TableKey) -> bool:
+    """A restriction of the table `key` matched on its own primary key: the rows it selects are the condition."""
+    return (
+        isinstance(condition, Matching)
+        and all(child == parent for child, parent in condition.pairs)
+        and _base_of(condition.parent) == key
+    )
 
 
 def referenced(child: QueryExpression, fk: catalog.ForeignKey):

@@ -118,3 +118,17 @@ def test_part_table_with_renamed_nullable_reference(backend, new_schema, tmp_pat
     assert {t.table.split(".", 1)[1]: t.rows for t in summary.tables} == {"#kind": 2, "visit": 1, "visit__step": 1}
     loaded = import_bundle(tmp_path / "steps", new_schema("postgresql"))
     assert loaded.tables == {"#kind": 2, "visit": 1, "visit__step": 1} and loaded.foreign_keys_checked == 3
+
+
+def test_a_table_selected_by_one_restriction_is_read_through_it(new_schema):
+    """The selected table's query is the user's restriction itself, not a semijoin of the table on itself (which
+    doubled the server's work); its upstream tables keep their closure conditions."""
+    from djspecs.publish.selection import resolve
+
+    tables = declare_pipeline(new_schema("sqlite"))
+    chosen = tables["Session"] & "session < 3"
+    by_table = {item.base[1]: item.expression for item in resolve([chosen])}
+    assert by_table["session"].node is chosen.node
+    assert by_table["subject"].node is not tables["Subject"]().node  # restricted to the sessions' subjects
+    two = resolve([tables["Session"] & {"session": 1}, tables["Session"] & {"session": 6}])
+    assert len(next(i for i in two if i.base[1] == "session").expression) == 2  # several restrictions: OR-ed
