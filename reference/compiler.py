@@ -182,7 +182,11 @@ class Compiler:
         return select(columns(heading.names), source)
 
     def select_columns(self, node: algebra.Node, names: Sequence[str]) -> exp.Select:
-        """SELECT of some of a node's columns (INSERT ... SELECT, semijoins, cascades)."""
+        """SELECT of some of a node's columns (INSERT ... SELECT, semijoins, cascades). A restricted base table is
+        read directly (Q-15): MariaDB materializes every derived table, and a cascade nests one per level."""
+        flat = self.flat(node)
+        if flat is not None:
+            return flat.select(*columns(names), append=False, copy=False)
         source, _ = self.source(node)
         return select(columns(names), source)
 
