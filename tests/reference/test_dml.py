@@ -422,3 +422,26 @@ def test_parts_must_reference_their_master(schema):  # DEF-19, DIS-20
 
     with pytest.raises(dj.DataJointError, match="must reference its master"):
         schema(Experiment, context={"Rig": Rig})
+
+
+def test_a_cascade_selects_parent_keys_without_derived_tables(tables, connection, monkeypatch):  # DML-31, Q-15
+    """Each child's DELETE names the rows above it by a plain `IN (SELECT key FROM parent WHERE ...)`: a derived
+    table per level would be materialized by MariaDB, once per level of the cascade."""
+    from sqlglot import exp
+
+    Subject, Session, _ = tables
+    Subject.insert([{"subject_id": s} for s in (1, 2)])
+    Session.insert([{"subject_id": s, "session_id": 1} for s in (1, 2)])
+    Session.Trial.insert([{"subject_id": s, "session_id": 1, "trial": t} for s in (1, 2) for t in (1, 2)])
+    deletes, check = [], connection.on_statement
+
+    def record(statement):
+        if isinstance(statement, exp.Delete):
+            deletes.append(statement)
+        check(statement)
+
+    monkeypatch.setattr(connection, "on_statement", record)
+    assert (Subject & "subject_id = 1").delete(prompt=False) == 1
+    assert len(deletes) == 4 and [len(Subject()), len(Session()), len(Session.Trial())] == [1, 1, 2]  # and Note
+    derived = [s for d in deletes for s in d.find_all(exp.Subquery) if s.alias]
+    assert derived == [] and sum(1 for d in deletes if d.find(exp.Subquery)) == 3  # the children's deletes
