@@ -12,6 +12,7 @@ from .compiler import Compiler, delete_statement
 from .conditions import Matching
 from .errors import DataJointError, IntegrityError
 from .naming import LINEAGE_TABLE, tier_of
+from .propagate import carried
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -25,8 +26,9 @@ def children(connection: Connection) -> dict[Node, list[tuple[Node, tuple[tuple[
     """Parent → [(child, (child attribute, parent attribute) pairs)] over every loaded schema."""
     edges: dict[Node, list] = {}
     for schema in connection.schemas:
-        for table in catalog.table_names(connection, schema):
-            for fk in catalog.foreign_keys(connection, schema, table):
+        tables = catalog.table_names(connection, schema)
+        for table, keys in catalog.schema_foreign_keys(connection, schema, tables).items():
+            for fk in keys:
                 edges.setdefault((fk.parent_schema, fk.parent_table), []).append(((schema, table), fk.attributes))
     return edges
 
@@ -49,15 +51,14 @@ def _relations(connection: Connection, start: Node, start_node: algebra.Node, ed
     """DML-30, DML-31: each descendant restricted to the rows that reference rows being deleted (OR over paths)."""
     relations = {start: start_node}
     for node in _descendants(start, edges)[1:]:
-        matches = [
-            Matching(relations[parent], pairs)
-            for parent, links in edges.items()
-            if parent in relations
-            for child, pairs in links
-            if child == node
-        ]
         heading = connection.schemas[node[0]].heading_of(node[1])
-        relations[node] = algebra.Restrict(heading, algebra.TableNode(heading, node[0], node[1]), matches)
+        conditions = []
+        for parent, links in edges.items():
+            for child, pairs in links:
+                if child == node and parent in relations:
+                    direct = carried(relations[parent], pairs, heading)
+                    conditions.append(Matching(relations[parent], pairs) if direct is None else direct)
+        relations[node] = algebra.Restrict(heading, algebra.TableNode(heading, node[0], node[1]), conditions)
     return relations
 
 
