@@ -13,6 +13,8 @@ import importlib
 import multiprocessing
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -110,10 +112,20 @@ def run_parallel(table: Table, keys: list[dict], options: dict[str, Any], *, pro
         futures = executor.map(run_worker, specs(table, keys, options, max(1, min(count, len(keys)))), pure=False)
         _wait(table, len(keys), [f.done for f in futures], display)
         return merge([f.result() for f in futures])
-    with multiprocessing.get_context("spawn").Pool(min(processes, len(keys))) as pool:
-        pending = [pool.apply_async(run_worker, (s,)) for s in specs(table, keys, options, min(processes, len(keys)))]
-        _wait(table, len(keys), [p.ready for p in pending], display)
-        return merge([p.get() for p in pending])
+    work = specs(table, keys, options, min(processes, len(keys)))
+    with ProcessPoolExecutor(len(work), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(run_worker, spec) for spec in work]
+        _wait(table, len(keys), [f.done for f in futures], display)
+        try:
+            return merge([f.result() for f in futures])
+        except BrokenProcessPool:  # a worker died: a Pool would wait for its result for ever
+            raise DataJointError(
+                f"A worker process populating {type(table).__name__} ended without a result: it was killed, or it "
+                "failed to start (a spawned worker imports the __main__ script again, so a script must guard its "
+                "top level with `if __name__ == '__main__':`). Jobs it reserved return to the queue with "
+                "`jobs.refresh()` after their orphan timeout",
+                rule="POP-24",
+            ) from None
 
 
 def merge(results: list[dict]) -> dict:

@@ -177,3 +177,10 @@ def test_worker_command_runs_the_same_protocol_in_parallel_copies(shared_schema,
     assert [copy.returncode for copy in copies] == [0, 0], outputs
     assert_each_key_once(tmp_path, 30)
     assert sum(int(output.split("Square: ")[1].split()[0]) for output in outputs) == 30
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait(shared_schema):  # noqa: F811  (POP-24)
+    worker_pipeline.bind(shared_schema, 6)
+    with pytest.raises(dj.DataJointError, match="ended without a result"):
+        Square.populate(processes=2, make_kwargs={"exit_at": 3})
+    assert len(Square & {"item": 3}) == 0  # what the dead worker had begun is rolled back by the server

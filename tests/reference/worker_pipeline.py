@@ -3,7 +3,7 @@ them; each test binds them to its own schema (`bind`).
 
 `Square.make` notes every call in a per-process file under `log_dir`, which is how the tests count make
 calls across processes; with `stall_at`, it stops between the master insert and the part inserts, so a test
-can kill the worker in the middle of make.
+can kill the worker in the middle of make; with `exit_at`, the process ends at once.
 """
 
 import os
@@ -38,7 +38,9 @@ class Square(dj.Computed):
         digit: int16
         """
 
-    def make(self, key, log_dir=None, stall_at=None):
+    def make(self, key, log_dir=None, stall_at=None, exit_at=None):
+        if exit_at == key["item"]:
+            os._exit(3)  # the process dies at once, as under the kernel's out-of-memory killer
         if log_dir:
             with open(Path(log_dir) / f"{os.getpid()}.log", "a") as log:
                 log.write(f"{key['item']}\n")
