@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -169,3 +170,20 @@ def test_broken_yaml_names_the_file(spec_copy):
     (spec_copy / "rules" / "query.yaml").write_text("rules: [unclosed\n")
     with pytest.raises(SpecFileError, match=r"query\.yaml: not valid YAML"):
         load_rules(spec_copy)
+
+
+def test_every_rule_a_committed_certificate_fails_carries_a_finding(rules):
+    """The docs say so: each fail or error of another implementation is explained under `conformance.findings`."""
+    certificates = Path(__file__).resolve().parents[2] / "docs" / "certificates"
+    unexplained = []
+    for path in sorted(certificates.glob("*/*.json")):
+        certificate = json.loads(path.read_text())
+        if certificate["implementation"]["name"] == "djspecs-reference":
+            assert all(r["verdict"] not in ("fail", "error") for r in certificate["rules"]), path.name
+            continue
+        backend = path.stem
+        for entry in certificate["rules"]:
+            findings = rules.get(entry["id"]).conformance.findings
+            if entry["verdict"] in ("fail", "error") and not any(backend in f.backends for f in findings):
+                unexplained.append(f"{path.parent.name}/{path.name}: {entry['id']}")
+    assert unexplained == []
