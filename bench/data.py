@@ -93,6 +93,7 @@ class Sizes:
     keys: int  # keys in the restriction by a list
     cascade: int  # rows removed by the cascade delete
     jobs: int  # populate calls
+    computations: int = 0  # populate calls whose make computes for about 5 ms (SPIN)
 
     @property
     def subjects(self) -> int:
@@ -107,8 +108,14 @@ class Sizes:
         return max(1, self.n // (self.subjects * self.sessions_per_subject))
 
 
-FULL = Sizes(n=100_000, keys=1_000, cascade=10_000, jobs=1_000)
-QUICK = Sizes(n=2_000, keys=100, cascade=200, jobs=20)
+FULL = Sizes(n=100_000, keys=1_000, cascade=10_000, jobs=1_000, computations=200)
+QUICK = Sizes(n=2_000, keys=100, cascade=200, jobs=20, computations=4)
+SPIN = 100_000  # about 5 ms of pure-Python arithmetic on this machine
+
+
+def spin(n: int) -> int:
+    """CPU work standing in for a computation in make: workers can only scale where make computes something."""
+    return sum(i * i % 7 for i in range(n))
 
 
 def pipeline_rows(sizes: Sizes) -> dict[str, list[tuple]]:

@@ -34,8 +34,9 @@ rdj.config["safemode"] = False  # no confirmation prompts in a benchmark
 QUERIES = ("fetch_dicts", "fetch_pandas", "fetch_arrow", "restrict_keys", "join3", "aggregate", "union", "universal")
 
 
-def _make(self, key):
-    """A trivial make: one row computed from the key (as bench.pipeline.Result's)."""
+def _make(self, key, spin=0):
+    """A trivial make: one row computed from the key, after `spin` steps of computation (as bench.pipeline.Result's)."""
+    data.spin(spin)
     self.insert1({**key, "doubled": 2 * key["item_id"]})
 
 
@@ -134,15 +135,21 @@ class _Library(Implementation):
     def op_populate_direct(self, size: int) -> Work:
         return Work(run=lambda: self.tables["Result"].populate(), setup=self.populate_setup)
 
-    def _reserve(self, processes: int) -> Work:
+    def _reserve(self, processes: int, *, compute: bool = False) -> Work:
         def setup():
             self.populate_setup()
             self.clear_jobs()
 
+        def run():
+            if compute:  # the first keys only, each make computing for about 5 ms
+                restriction = f"item_id < {self.sizes.computations}"
+                return self.tables["Result"].populate(restriction, reserve_jobs=True, processes=processes,
+                                                      make_kwargs={"spin": data.SPIN})  # fmt: skip
+            return self.tables["Result"].populate(reserve_jobs=True, processes=processes)
+
         # no memory sampling: its thread would be running when the workers fork, and a fork taken while another
         # thread holds a lock can leave the child waiting on that lock for ever
-        return Work(run=lambda: self.tables["Result"].populate(reserve_jobs=True, processes=processes), setup=setup,
-                    sample_memory=False)  # fmt: skip
+        return Work(run=run, setup=setup, sample_memory=False)
 
     def op_populate_reserve_1(self, size: int) -> Work:
         return self._reserve(1)
@@ -152,6 +159,15 @@ class _Library(Implementation):
 
     def op_populate_reserve_4(self, size: int) -> Work:
         return self._reserve(4)
+
+    def op_populate_compute_1(self, size: int) -> Work:
+        return self._reserve(1, compute=True)
+
+    def op_populate_compute_2(self, size: int) -> Work:
+        return self._reserve(2, compute=True)
+
+    def op_populate_compute_4(self, size: int) -> Work:
+        return self._reserve(4, compute=True)
 
     def __getattr__(self, name: str):
         if name.startswith("op_") and name[3:] in QUERIES:

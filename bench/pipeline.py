@@ -45,8 +45,9 @@ class Item(dj.Manual):
 class Result(dj.Computed):
     definition = data.RESULT
 
-    def make(self, key):
-        """A trivial make: one row computed from the key."""
+    def make(self, key, spin=0):
+        """A trivial make: one row computed from the key, after `spin` steps of computation."""
+        data.spin(spin)
         self.insert1({**key, "doubled": 2 * key["item_id"]})
 
 

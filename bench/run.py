@@ -60,6 +60,7 @@ def plan(sizes: data.Sizes, quick: bool, growth: bool = True) -> list[Step]:
     steps.append(Step("declare_10", 10, 3, 6, ("reference", "datajoint")))
     steps.append(Step("populate_direct", sizes.jobs, 3, 8, ("reference", "datajoint")))
     steps += [Step(f"populate_reserve_{k}", sizes.jobs, 3, 8, ("reference", "datajoint")) for k in (1, 2, 4)]
+    steps += [Step(f"populate_compute_{k}", sizes.computations, 3, 8, ("reference", "datajoint")) for k in (1, 2, 4)]
     if quick:  # two runs of everything (compile: twenty): enough to prove the harness, not to measure
         steps = [replace(s, runs=20 if s.operation == "compile" else 2, budget_s=0) for s in steps]
     return steps

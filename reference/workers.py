@@ -2,7 +2,8 @@
 
 A worker is a fresh process: it inherits neither the parent's connection nor its table classes. It gets a
 `WorkerSpec` instead: the connection settings, the schemas to activate with the classes bound to them
-(imported by module and qualified name, as both the spawn start method and Dask require), and its keys.
+(imported by module and qualified name, as the fork-server and spawn start methods and Dask require), and
+its keys.
 In distributed mode every worker is offered every key, each starting at its own offset, and the jobs
 table's atomic reservation (JOB-4) decides who computes what; in direct mode the keys are dealt out.
 """
@@ -113,7 +114,7 @@ def run_parallel(table: Table, keys: list[dict], options: dict[str, Any], *, pro
         _wait(table, len(keys), [f.done for f in futures], display)
         return merge([f.result() for f in futures])
     work = specs(table, keys, options, min(processes, len(keys)))
-    with ProcessPoolExecutor(len(work), mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(len(work), mp_context=_start_method()) as pool:
         futures = [pool.submit(run_worker, spec) for spec in work]
         _wait(table, len(keys), [f.done for f in futures], display)
         try:
@@ -126,6 +127,18 @@ def run_parallel(table: Table, keys: list[dict], options: dict[str, Any], *, pro
                 "`jobs.refresh()` after their orphan timeout",
                 rule="POP-24",
             ) from None
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported djspecs.reference once: each starts without importing
+    djspecs again and, unlike a fork of the caller, inherits none of the caller's threads, locks or connections.
+    The user's modules are imported afresh in every worker, never preloaded, so edited code is never run stale.
+    Where there is no fork server (Windows), spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["djspecs.reference"])
+    return context
 
 
 def merge(results: list[dict]) -> dict:

@@ -13,6 +13,8 @@ import os
 
 API_VARIABLE = "DJSPECS_CONFORMANCE_API"
 
+if API_VARIABLE not in os.environ:  # e.g. a fork server started before the test set it keeps its own environment
+    raise ImportError(f"{API_VARIABLE} names no API: set it before worker processes start")
 api = importlib.import_module(os.environ[API_VARIABLE])
 
 
