@@ -41,9 +41,8 @@ def base_table(expression: QueryExpression) -> TableKey | None:
 
 
 def _base_of(node) -> TableKey | None:
-    while isinstance(node, algebra.Restrict):
-        node = node.child
-    return (node.schema, node.table) if isinstance(node, algebra.TableNode) else None
+    chain = algebra.restricted_table(node)
+    return (chain[0].schema, chain[0].table) if chain else None
 
 
 def table_expression(connection, key: TableKey) -> QueryExpression:

@@ -34,6 +34,16 @@ class Restrict(Node):
     condition: Any = None  # a condition object of conditions.py
 
 
+def restricted_table(node: Node) -> tuple[TableNode, list[Any]] | None:
+    """A base table under a chain of restrictions, with the chain's conditions innermost first; None when the
+    chain ends in anything but a table."""
+    conditions = []
+    while isinstance(node, Restrict):
+        conditions.append(node.condition)
+        node = node.child
+    return (node, conditions[::-1]) if isinstance(node, TableNode) else None
+
+
 @dataclass(frozen=True)
 class Project(Node):
     child: Node = None

@@ -60,9 +60,11 @@ def _declared(sql_type: str, comment: str | None) -> tuple[DeclaredType, str]:
 def heading(connection: Connection, schema: str, table: str, lineage: dict[str, str] | None) -> Heading:
     """The heading of a table; `lineage` None means the schema keeps no ~lineage table (LIN-4)."""
     query, params = connection.backend.columns(schema, table)
-    attributes = []
+    attributes, unmarked = [], set()
     for name, sql_type, nullable, default, comment, in_key in connection.query(query, params):
         declared, text = _declared(sql_type, comment)
+        if not _TYPE_COMMENT.match(comment or ""):
+            unmarked.add(name)
         attributes.append(
             Attribute(
                 name,
@@ -75,13 +77,15 @@ def heading(connection: Connection, schema: str, table: str, lineage: dict[str, 
                 hidden=name.startswith("_"),
             )
         )
-    if any(a.type.kind == "native" for a in attributes):
-        attributes = _inherit_declared_types(connection, schema, table, attributes)
+    if unmarked:  # only columns another implementation wrote: the reference marks every column it declares
+        attributes = _inherit_declared_types(connection, schema, table, attributes, unmarked)
     key = [a for a in attributes if a.in_key]
     return Heading(tuple(key + [a for a in attributes if not a.in_key]), lineage is not None)
 
 
-def _inherit_declared_types(connection: Connection, schema: str, table: str, attributes: list) -> list[Attribute]:
+def _inherit_declared_types(
+    connection: Connection, schema: str, table: str, attributes: list, unmarked: set[str]
+) -> list[Attribute]:
     """A foreign-key column without a `:type:` comment takes the declared type of the parent attribute it
     references: DataJoint 2.x writes no comment on the columns a `->` line adds (TYPE-9)."""
     inherited = {}
@@ -91,7 +95,7 @@ def _inherit_declared_types(connection: Connection, schema: str, table: str, att
             declared = parent[parent_name].type
             if declared.kind != "native":
                 inherited[child] = declared
-    return [replace(a, type=inherited[a.name]) if a.type.kind == "native" and a.name in inherited else a
+    return [replace(a, type=inherited[a.name]) if a.name in unmarked and a.name in inherited else a
             for a in attributes]  # fmt: skip
 
 

@@ -73,9 +73,9 @@ class Compiler:
         return select(columns(node.heading.names), self.backend.table(node.schema, node.table))
 
     def visit_Restrict(self, node: algebra.Restrict) -> exp.Select:
-        base = _base_chain(node.child)
-        if base is not None:
-            outer = _qualifier(self.backend.table(base.schema, base.table))
+        chain = algebra.restricted_table(node.child)
+        if chain is not None:
+            outer = _qualifier(self.backend.table(chain[0].schema, chain[0].table))
             return self.select(node.child).where(self.condition(node.condition, node.child.heading, outer), copy=False)
         source, alias = self.source(node.child)
         outer = lambda name: column(name, alias)  # noqa: E731
@@ -85,7 +85,7 @@ class Compiler:
 
     def flat(self, node: algebra.Node) -> exp.Select | None:
         """Q-15, Q-23: a restricted base table is read directly, its columns still the table's own; else None."""
-        return self.select(node) if _base_chain(node) is not None else None
+        return self.select(node) if algebra.restricted_table(node) is not None else None
 
     def visit_Project(self, node: algebra.Project) -> exp.Select:
         expressions = [self.projected(name, source) for name, source in node.columns] or [exp.Literal.number(1)]
@@ -330,13 +330,6 @@ def _disjunction(terms: list[exp.Expression]) -> exp.Expression:
     return result
 
 
-def _base_chain(node: algebra.Node) -> algebra.TableNode | None:
-    """The base table under a chain of restrictions, or None."""
-    while isinstance(node, algebra.Restrict):
-        node = node.child
-    return node if isinstance(node, algebra.TableNode) else None
-
-
 def _qualifier(table: exp.Table) -> Callable[[str], exp.Column]:
     db = table.args.get("db")
     return lambda name: exp.Column(this=identifier(name), table=table.this.copy(), db=db.copy() if db else None)
@@ -349,12 +342,10 @@ def _ordered(term: str) -> exp.Ordered:
 
 def delete_statement(node: algebra.Node, backend: Backend) -> exp.Delete:
     """DELETE of the rows a restricted base table selects; restrictions become its WHERE."""
-    base = _base_chain(node)
-    if base is None:
+    chain = algebra.restricted_table(node)
+    if chain is None:
         raise DataJointError(f"Only restrictions of a table can be deleted from, not {type(node).__name__}")
-    compiler, conditions, table = Compiler(backend), [], backend.table(base.schema, base.table)
-    while isinstance(node, algebra.Restrict):
-        conditions.append(compiler.condition(node.condition, node.child.heading, _qualifier(table)))
-        node = node.child
-    where = exp.and_(*reversed(conditions)) if conditions else None
-    return exp.delete(table, where=where)
+    base, conditions = chain
+    compiler, table = Compiler(backend), backend.table(base.schema, base.table)
+    where = [compiler.condition(condition, base.heading, _qualifier(table)) for condition in conditions]
+    return exp.delete(table, where=exp.and_(*where) if where else None)

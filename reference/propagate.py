@@ -36,15 +36,12 @@ def carried(parent: algebra.Node, pairs: tuple[tuple[str, str], ...], child: Hea
     if any(child[c].nullable for c, _ in pairs):
         return None
     inherited = {p for c, p in pairs if c == p}
-    conditions = []
-    node = parent
-    while isinstance(node, algebra.Restrict):
-        conditions.append(node.condition)
-        node = node.child
-    if not isinstance(node, algebra.TableNode):
+    chain = algebra.restricted_table(parent)
+    if chain is None:
         return None
+    base, conditions = chain
     try:
-        return AndList(_carry(condition, node.heading, inherited) for condition in reversed(conditions))
+        return AndList(_carry(condition, base.heading, inherited) for condition in conditions)
     except _Keeps:
         return None
 
